@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './rules.js';
+export * from './validate.js';
+export * from './errors.js';

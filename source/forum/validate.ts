@@ -1,0 +1,120 @@
+/** Input limits and checks shared by every entry point; pure. */
+import {ACTOR_TYPES, PRIORITIES, THREAD_STATES} from './types.js';
+import type {ActorType, Command, Priority, Rejection, ThreadState} from './types.js';
+
+export const LIMITS = {
+	/** Post and question bodies, in UTF-8 bytes. */
+	bodyBytes: 64 * 1024,
+	titleChars: 200,
+	ticketChars: 128,
+	nameChars: 64,
+	noteChars: 2000,
+	idChars: 128,
+} as const;
+
+// eslint-disable-next-line no-control-regex
+const NUL = /\u0000/;
+// C0 except tab, C1, DEL; allowed in bodies (rendered safely), not in one-line identifiers.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+function invalid(message: string): Rejection {
+	return {code: 'invalid_input', message};
+}
+
+export function parsePriority(input: string): Priority | undefined {
+	const value = input.trim().toLowerCase();
+	return (PRIORITIES as readonly string[]).includes(value) ? (value as Priority) : undefined;
+}
+
+export function parseState(input: string): ThreadState | undefined {
+	const value = input.trim().toLowerCase();
+	return (THREAD_STATES as readonly string[]).includes(value) ? (value as ThreadState) : undefined;
+}
+
+export function parseActorType(input: string): ActorType | undefined {
+	const value = input.trim().toLowerCase();
+	return (ACTOR_TYPES as readonly string[]).includes(value) ? (value as ActorType) : undefined;
+}
+
+/** A body: non-empty after trimming, no NUL, at most LIMITS.bodyBytes. */
+export function checkBody(field: string, value: string): Rejection | undefined {
+	if (value.trim() === '') return invalid(`${field} is empty; give the text with --body or --body-file`);
+	if (NUL.test(value)) return invalid(`${field} contains a NUL byte; remove it`);
+	const bytes = Buffer.byteLength(value, 'utf8');
+	if (bytes > LIMITS.bodyBytes) {
+		return invalid(`${field} is ${bytes} bytes; the limit is ${LIMITS.bodyBytes} bytes (64 KiB), shorten it or link to a file`);
+	}
+	return undefined;
+}
+
+/** A one-line field: non-empty after trimming, no control characters, at most `max` characters. */
+export function checkLine(field: string, value: string, max: number): Rejection | undefined {
+	if (value.trim() === '') return invalid(`${field} is empty; give a value`);
+	if (CONTROL.test(value)) return invalid(`${field} contains a control character (newline, escape, NUL...); use plain text`);
+	if ([...value].length > max) return invalid(`${field} is longer than ${max} characters; shorten it`);
+	return undefined;
+}
+
+export function checkId(field: string, value: string): Rejection | undefined {
+	if (value === '') return invalid(`${field} is empty`);
+	if (value.length > LIMITS.idChars || !ID_PATTERN.test(value)) {
+		return invalid(`${field} "${value.replace(CONTROL, '?').slice(0, 40)}" is not a valid id (letters, digits, . _ : - only, at most ${LIMITS.idChars})`);
+	}
+	return undefined;
+}
+
+/** Check a command's fields against the limits; undefined when it is well formed. */
+export function checkCommand(command: Command): Rejection | undefined {
+	const actor =
+		(ACTOR_TYPES as readonly string[]).includes(command.actor.type)
+			? checkLine('actor name', command.actor.name, LIMITS.nameChars)
+			: invalid(`actor type "${command.actor.type}" is unknown; use one of ${ACTOR_TYPES.join(', ')}`);
+	if (actor) return actor;
+	const commandId = checkId('command id', command.commandId);
+	if (commandId) return commandId;
+	switch (command.type) {
+		case 'ask':
+			return (
+				(command.threadId === undefined ? undefined : checkId('thread id', command.threadId)) ??
+				checkLine('ticket', command.ticket, LIMITS.ticketChars) ??
+				(command.runId ? checkLine('run id', command.runId, LIMITS.ticketChars) : undefined) ??
+				checkLine('agent name', command.agentName, LIMITS.nameChars) ??
+				checkLine('title', command.title, LIMITS.titleChars) ??
+				checkBody('body', command.body) ??
+				(PRIORITIES.includes(command.priority) ? undefined : invalid(`priority "${command.priority}" is unknown; use one of ${PRIORITIES.join(', ')}`))
+			);
+		case 'post':
+		case 'answer':
+			return checkId('thread id', command.threadId) ?? checkBody(command.type === 'answer' ? 'answer body' : 'body', command.body);
+		case 'assign':
+			return (
+				checkId('thread id', command.threadId) ??
+				((ACTOR_TYPES as readonly string[]).includes(command.assignee.type)
+					? undefined
+					: invalid(`assignee type "${command.assignee.type}" is unknown; use one of ${ACTOR_TYPES.join(', ')}`)) ??
+				checkLine('assignee', command.assignee.name, LIMITS.nameChars) ??
+				(NUL.test(command.note) || [...command.note].length > LIMITS.noteChars
+					? invalid(`note must be at most ${LIMITS.noteChars} characters without NUL bytes`)
+					: undefined)
+			);
+		case 'change_state':
+			return (
+				checkId('thread id', command.threadId) ??
+				(THREAD_STATES.includes(command.state) ? undefined : invalid(`state "${command.state}" is unknown; use one of ${THREAD_STATES.join(', ')}`))
+			);
+		case 'change_priority':
+			return (
+				checkId('thread id', command.threadId) ??
+				(PRIORITIES.includes(command.priority) ? undefined : invalid(`priority "${command.priority}" is unknown; use one of ${PRIORITIES.join(', ')}`))
+			);
+		case 'close':
+			return checkId('thread id', command.threadId);
+		case 'request_escalation':
+			return (
+				checkId('thread id', command.threadId) ??
+				(Number.isInteger(command.waitedMinutes) && command.waitedMinutes >= 0 ? undefined : invalid('waited minutes must be a whole number ≥ 0'))
+			);
+	}
+}

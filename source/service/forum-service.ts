@@ -1,0 +1,328 @@
+/** The forum as one object: `dispatch` (the only write path), queries, and the live feed. */
+import os from 'node:os';
+import {EventEmitter} from 'node:events';
+import {ForumError} from '../forum/errors.js';
+import {decide, isEscalated, compareQueue, PRIORITY_RANK, type SlaRule} from '../forum/rules.js';
+import type {Actor, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
+import {THREAD_STATES} from '../forum/types.js';
+import {defaultPolicy, type Policy} from '../policy/policy.js';
+import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition} from '../store/store.js';
+import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
+import {newCommandId, newEventId, newThreadId} from './ids.js';
+
+/** A command before dispatch fills in what the caller may omit. */
+export type CommandInput = CommandBody & {commandId?: string; actor: Actor};
+
+export type DispatchResult =
+	| {
+			ok: true;
+			/** True when the command id had been applied before: nothing was written. */
+			duplicate: boolean;
+			commandId: string;
+			threadId: string;
+			events: StoredEvent[];
+			thread: Thread | undefined;
+	  }
+	| {ok: false; commandId: string; rejection: Rejection};
+
+export interface ThreadDetail {
+	thread: Thread;
+	posts: Post[];
+	assignments: Assignment[];
+	transitions: Transition[];
+}
+
+export interface ListFilter extends ThreadFilter {
+	/** Put escalated threads first (the dashboard's order); `list` sorts by priority then wait. */
+	escalatedFirst?: boolean;
+	limit?: number;
+}
+
+export interface ForumStatus {
+	total: number;
+	counts: Record<ThreadState, number>;
+	escalations: number;
+	escalated: Thread[];
+	lastSequence: number;
+}
+
+export interface ServiceOptions {
+	/** Database file, or `:memory:`. */
+	db: string;
+	policy?: Policy;
+	/** The clock; tests pass a fixed one. */
+	clock?: () => Date;
+	/** How often to look for commits by other processes, in ms. Default 50. */
+	pollMs?: number;
+}
+
+export type FeedListener = (events: StoredEvent[]) => void;
+
+/** The default actor name: METAWSM_ACTOR_NAME or the OS user. */
+export function defaultActorName(): string {
+	const fromEnv = process.env['METAWSM_ACTOR_NAME']?.trim();
+	if (fromEnv) return fromEnv;
+	try {
+		return os.userInfo().username || 'unknown';
+	} catch {
+		return 'unknown';
+	}
+}
+
+export class ForumService {
+	readonly store: ForumStore;
+	readonly policy: Policy;
+	readonly clock: () => Date;
+	private readonly pollMs: number;
+	private readonly emitter = new EventEmitter();
+	private timer: NodeJS.Timeout | undefined;
+	private seenVersion = -1;
+	private feedCursor = 0;
+
+	constructor(options: ServiceOptions) {
+		this.policy = options.policy ?? defaultPolicy();
+		this.clock = options.clock ?? (() => new Date());
+		this.pollMs = options.pollMs ?? 50;
+		this.store = new ForumStore(options.db);
+		this.emitter.setMaxListeners(0);
+	}
+
+	get sla(): SlaRule {
+		return {
+			escalationMinutes: this.policy.forum.sla.escalation_minutes,
+			byPriority: this.policy.forum.sla.escalation_minutes_by_priority,
+		};
+	}
+
+	now(): string {
+		return this.clock().toISOString();
+	}
+
+	/** Apply one command: decide, append its events and update projections in one transaction. */
+	dispatch(input: CommandInput): DispatchResult {
+		const commandId = input.commandId ?? newCommandId();
+		if (!this.policy.forum.enabled) {
+			throw new ForumError('refused', 'forum_disabled', 'the forum is disabled by policy (forum.enabled is false)');
+		}
+		const command = {...input, commandId} as Command;
+		if (command.type === 'ask' && command.threadId === undefined) command.threadId = newThreadId();
+		const result = this.store.write((): DispatchResult => {
+			const previous = this.store.findCommand(commandId);
+			if (previous) {
+				const events = this.store.eventsBetween(previous.firstSequence, previous.lastSequence);
+				return {ok: true, duplicate: true, commandId, threadId: previous.threadId, events, thread: this.store.loadThread(previous.threadId)};
+			}
+			const threadId = command.threadId!;
+			const before = this.store.loadThread(threadId);
+			const now = this.now();
+			const decision = decide(before, command, {now, docsSync: this.policy.forum.docs_sync.enabled, sla: this.sla});
+			if (!decision.ok) return {ok: false, commandId, rejection: decision.rejection};
+			const identity =
+				command.type === 'ask'
+					? {ticket: command.ticket.trim(), run_id: command.runId?.trim() || null, agent_name: command.agentName.trim()}
+					: {ticket: before!.ticket, run_id: before!.runId, agent_name: before!.agentName};
+			const events: StoredEvent[] = [];
+			let thread = before;
+			let causation = commandId;
+			for (const draft of decision.events) {
+				const event = this.store.insertEvent({
+					...draft,
+					event_id: newEventId(),
+					event_version: 1,
+					occurred_at: now,
+					thread_id: threadId,
+					...identity,
+					actor_type: command.actor.type,
+					actor_name: command.actor.name,
+					correlation_id: commandId,
+					causation_id: causation,
+					command_id: commandId,
+				});
+				causation = event.event_id;
+				thread = this.store.projector.apply(event, thread);
+				events.push(event);
+			}
+			if (events.length > 0) {
+				this.store.recordCommand(
+					{commandId, commandType: command.type, threadId, firstSequence: events[0]!.sequence, lastSequence: events.at(-1)!.sequence},
+					now,
+				);
+			}
+			return {ok: true, duplicate: false, commandId, threadId, events, thread};
+		});
+		if (result.ok && result.events.length > 0 && !result.duplicate) this.publish(result.events);
+		return result;
+	}
+
+	getThread(threadId: string): ThreadDetail | undefined {
+		const thread = this.store.read(() => this.store.loadThread(threadId));
+		if (!thread) return undefined;
+		return {
+			thread,
+			posts: this.store.posts(threadId),
+			assignments: this.store.assignments(threadId),
+			transitions: this.store.transitions(threadId),
+		};
+	}
+
+	/** Threads matching the filter, in queue order. */
+	listThreads(filter: ListFilter = {}): Thread[] {
+		const now = this.now();
+		const sla = this.sla;
+		const threads = this.store.threads(filter);
+		if (filter.escalatedFirst) {
+			threads.sort((a, b) => compareQueue(a, b, now, sla));
+		} else {
+			threads.sort(
+				(a, b) =>
+					PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+					(a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : a.id < b.id ? -1 : 1),
+			);
+		}
+		return filter.limit !== undefined ? threads.slice(0, filter.limit) : threads;
+	}
+
+	eventsAfter(cursor: number, filter: EventFilter = {}, limit = 1000): StoredEvent[] {
+		return this.store.eventsAfter(cursor, filter, limit);
+	}
+
+	lastSequence(): number {
+		return this.store.lastSequence();
+	}
+
+	status(filter: {ticket?: string; runId?: string} = {}): ForumStatus {
+		const byState = this.store.stateCounts(filter);
+		const counts = Object.fromEntries(THREAD_STATES.map((state) => [state, byState.get(state) ?? 0])) as Record<ThreadState, number>;
+		const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+		const now = this.now();
+		const escalated = this.store
+			.threads({...filter, states: ['new', 'waiting_human']})
+			.filter((thread) => isEscalated(thread, now, this.sla))
+			.sort((a, b) => compareQueue(a, b, now, this.sla));
+		return {total, counts, escalations: escalated.length, escalated, lastSequence: this.store.lastSequence()};
+	}
+
+	rebuild(): {events: number} {
+		return rebuildProjections(this.store);
+	}
+
+	verify(): ReturnType<typeof verifyProjections> {
+		return verifyProjections(this.store);
+	}
+
+	/**
+	 * Call `listener` with every batch of events after `after` as they commit, from this
+	 * process (at once) or others (polled via PRAGMA data_version). Returns unsubscribe.
+	 */
+	subscribe(listener: FeedListener, options: {after?: number; filter?: EventFilter} = {}): () => void {
+		let cursor = options.after ?? this.store.lastSequence();
+		const deliver = () => {
+			for (;;) {
+				const events = this.store.eventsAfter(cursor, {}, 1000);
+				if (events.length === 0) return;
+				cursor = events.at(-1)!.sequence;
+				const wanted = options.filter ? events.filter((event) => matches(event, options.filter!)) : events;
+				if (wanted.length > 0) listener(wanted);
+				if (events.length < 1000) return;
+			}
+		};
+		const onChange = () => {
+			try {
+				deliver();
+			} catch (error) {
+				this.fail(error);
+			}
+		};
+		this.emitter.on('change', onChange);
+		this.startPolling();
+		// Deliver what is already after the cursor.
+		queueMicrotask(onChange);
+		return () => {
+			this.emitter.off('change', onChange);
+			if (this.emitter.listenerCount('change') === 0) this.stopPolling();
+		};
+	}
+
+	/** The feed as an async iterator; ends when `signal` aborts. */
+	async *feed(options: {after?: number; filter?: EventFilter; signal?: AbortSignal} = {}): AsyncGenerator<StoredEvent> {
+		const queue: StoredEvent[] = [];
+		let wake: (() => void) | undefined;
+		const unsubscribe = this.subscribe(
+			(events) => {
+				queue.push(...events);
+				wake?.();
+			},
+			{after: options.after, filter: options.filter},
+		);
+		const onAbort = () => wake?.();
+		options.signal?.addEventListener('abort', onAbort);
+		try {
+			while (!options.signal?.aborted) {
+				if (queue.length === 0) {
+					await new Promise<void>((resolve) => (wake = resolve));
+					wake = undefined;
+					continue;
+				}
+				yield queue.shift()!;
+			}
+		} finally {
+			unsubscribe();
+			options.signal?.removeEventListener('abort', onAbort);
+		}
+	}
+
+	/** Errors met while polling for other processes' commits (a locked or vanished database). */
+	onError(listener: (error: unknown) => void): () => void {
+		this.emitter.on('error', listener);
+		return () => this.emitter.off('error', listener);
+	}
+
+	close(): void {
+		this.stopPolling();
+		this.emitter.removeAllListeners();
+		this.store.close();
+	}
+
+	private fail(error: unknown): void {
+		// A feed error must not crash the process; listeners decide what to show.
+		if (this.emitter.listenerCount('error') > 0) this.emitter.emit('error', error);
+	}
+
+	private publish(_events: StoredEvent[]): void {
+		// Listeners read from their own cursor; tell them after the current call stack.
+		queueMicrotask(() => this.emitter.emit('change'));
+	}
+
+	private startPolling(): void {
+		if (this.timer) return;
+		this.seenVersion = this.store.dataVersion();
+		this.feedCursor = this.store.lastSequence();
+		this.timer = setInterval(() => {
+			try {
+				const version = this.store.dataVersion();
+				if (version === this.seenVersion) return;
+				this.seenVersion = version;
+				const last = this.store.lastSequence();
+				if (last !== this.feedCursor) {
+					this.feedCursor = last;
+					this.emitter.emit('change');
+				}
+			} catch (error) {
+				this.fail(error);
+			}
+		}, this.pollMs);
+	}
+
+	private stopPolling(): void {
+		if (this.timer) clearInterval(this.timer);
+		this.timer = undefined;
+	}
+}
+
+function matches(event: StoredEvent, filter: EventFilter): boolean {
+	if (filter.threadId && event.thread_id !== filter.threadId) return false;
+	if (filter.ticket && event.ticket !== filter.ticket) return false;
+	if (filter.runId && event.run_id !== filter.runId) return false;
+	if (filter.types && filter.types.length > 0 && !filter.types.includes(event.event_type)) return false;
+	return true;
+}

@@ -1,0 +1,83 @@
+/** Open the forum's SQLite file: directory and file modes, pragmas, migrations, clear errors. */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {ForumError} from '../forum/errors.js';
+import {MIGRATIONS, SCHEMA_VERSION} from './migrations.js';
+
+export type Db = Database.Database;
+
+export const BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenOptions {
+	/** Create the file (and a 0700 directory) when missing. Default true. */
+	create?: boolean;
+}
+
+/** Turn a SQLite or file-system error into a one-line ForumError that says what to do. */
+export function explainStorageError(error: unknown, file: string): ForumError {
+	if (error instanceof ForumError) return error;
+	const code = (error as {code?: string}).code ?? '';
+	const message = error instanceof Error ? error.message : String(error);
+	if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY')) {
+		return new ForumError('runtime', 'database_locked', `database ${file} is locked by another process for more than ${BUSY_TIMEOUT_MS / 1000} s; retry when it finishes`);
+	}
+	if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+		return new ForumError('runtime', 'not_a_database', `${file} is not a metawsm forum database (${message}); point --db or METAWSM_DB at another file`);
+	}
+	if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code.startsWith('SQLITE_CANTOPEN')) {
+		return new ForumError('runtime', 'database_unwritable', `cannot write database ${file} (${message}); check its permissions or pass --db with a writable path`);
+	}
+	if (code === 'ENOTDIR' || code === 'EISDIR') {
+		return new ForumError('runtime', 'database_unwritable', `cannot use ${file} as the database (${message}); pass --db with a file path`);
+	}
+	return new ForumError('runtime', 'storage_error', `database ${file}: ${message}`);
+}
+
+function prepareFile(file: string): void {
+	const dir = path.dirname(file);
+	if (!fs.existsSync(dir)) fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+	if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
+}
+
+/** Open (and migrate) the database at `file`; `:memory:` gives a private in-memory forum. */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+	const memory = file === ':memory:';
+	let db: Db | undefined;
+	try {
+		if (!memory) {
+			if (options.create === false && !fs.existsSync(file)) {
+				throw new ForumError('runtime', 'database_missing', `no database at ${file}; run a write command first or pass --db`);
+			}
+			prepareFile(file);
+		}
+		db = new Database(file, {fileMustExist: !memory});
+		db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+		if (!memory) db.pragma('journal_mode = WAL');
+		db.pragma('synchronous = NORMAL');
+		db.pragma('foreign_keys = ON');
+		migrate(db, file);
+		return db;
+	} catch (error) {
+		db?.close();
+		throw explainStorageError(error, file);
+	}
+}
+
+function migrate(db: Db, file: string): void {
+	const current = db.pragma('user_version', {simple: true}) as number;
+	if (current > SCHEMA_VERSION) {
+		throw new ForumError(
+			'runtime',
+			'schema_too_new',
+			`database ${file} has schema version ${current}, newer than this metawsm knows (${SCHEMA_VERSION}); upgrade metawsm`,
+		);
+	}
+	if (current === SCHEMA_VERSION) return;
+	db.transaction(() => {
+		// Re-read inside the write lock: another process may have migrated meanwhile.
+		const version = db.pragma('user_version', {simple: true}) as number;
+		for (let index = version; index < MIGRATIONS.length; index++) db.exec(MIGRATIONS[index]!);
+		db.pragma(`user_version = ${SCHEMA_VERSION}`);
+	}).immediate();
+}

@@ -1,0 +1,86 @@
+/** Replay the event log into projections: rebuild in place, or verify against a fresh replay. */
+import {openDatabase, type Db} from './database.js';
+import {PROJECTION_TABLES} from './migrations.js';
+import {createProjector, type Projector} from './projection.js';
+import {eventFromRow, type EventRow} from './rows.js';
+import type {ForumStore} from './store.js';
+
+const BATCH = 5000;
+
+const KEYS: Record<(typeof PROJECTION_TABLES)[number], string> = {
+	forum_threads: 'thread_id',
+	forum_thread_views: 'thread_id',
+	forum_posts: 'sequence',
+	forum_assignments: 'sequence',
+	forum_state_transitions: 'sequence',
+	forum_thread_stats: 'ticket, run_id, state',
+};
+
+/** Apply every event of `source` in order to `projector`; returns how many were replayed. */
+function replay(source: Db, projector: Projector): number {
+	const page = source.prepare<[number, number], EventRow>('SELECT * FROM forum_events WHERE sequence > ? ORDER BY sequence LIMIT ?');
+	let cursor = 0;
+	let count = 0;
+	for (;;) {
+		const rows = page.all(cursor, BATCH);
+		if (rows.length === 0) return count;
+		for (const row of rows) {
+			const event = eventFromRow(row);
+			projector.apply(event, projector.load(event.thread_id));
+			cursor = event.sequence;
+			count++;
+		}
+	}
+}
+
+/** Drop and replay all projections in one transaction. */
+export function rebuildProjections(store: ForumStore): {events: number} {
+	return store.write(() => {
+		for (const table of [...PROJECTION_TABLES].reverse()) store.db.exec(`DELETE FROM ${table}`);
+		return {events: replay(store.db, store.projector)};
+	});
+}
+
+export interface ProjectionDifference {
+	table: string;
+	key: string;
+	/** The row a replay produces (undefined: the row should not exist). */
+	expected: Record<string, unknown> | undefined;
+	/** The row the database holds (undefined: the row is missing). */
+	actual: Record<string, unknown> | undefined;
+}
+
+function rowsByKey(db: Db, table: string, key: string): Map<string, Record<string, unknown>> {
+	const rows = db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${key}`).all();
+	const columns = key.split(', ');
+	return new Map(rows.map((row) => [columns.map((column) => String(row[column])).join('/'), row]));
+}
+
+/** Replay all events into a fresh in-memory database and list every projection row that differs. */
+export function verifyProjections(store: ForumStore): {events: number; differences: ProjectionDifference[]} {
+	const fresh = openDatabase(':memory:');
+	try {
+		const events = store.read(() => {
+			// One read transaction: a consistent snapshot even while writers go on.
+			return store.db.transaction(() => {
+				const count = replay(store.db, createProjector(fresh));
+				const differences: ProjectionDifference[] = [];
+				for (const table of PROJECTION_TABLES) {
+					const expected = rowsByKey(fresh, table, KEYS[table]);
+					const actual = rowsByKey(store.db, table, KEYS[table]);
+					for (const [key, row] of expected) {
+						const other = actual.get(key);
+						if (!other || JSON.stringify(other) !== JSON.stringify(row)) differences.push({table, key, expected: row, actual: other});
+					}
+					for (const [key, row] of actual) {
+						if (!expected.has(key)) differences.push({table, key, expected: undefined, actual: row});
+					}
+				}
+				return {events: count, differences};
+			}).deferred();
+		});
+		return events;
+	} finally {
+		fresh.close();
+	}
+}

@@ -1,0 +1,288 @@
+/** The forum's SQLite store: append events, read projections, keep cursors. Synchronous (better-sqlite3). */
+import type {EventType, StoredEvent, Thread, ThreadState} from '../forum/types.js';
+import {explainStorageError, openDatabase, type Db} from './database.js';
+import {createProjector, type Projector} from './projection.js';
+import {eventFromRow, eventToRow, THREAD_COLUMNS, threadFromRow, type EventRow, type ThreadRow} from './rows.js';
+
+export interface EventFilter {
+	threadId?: string;
+	ticket?: string;
+	runId?: string;
+	types?: readonly EventType[];
+}
+
+export interface ThreadFilter {
+	states?: readonly ThreadState[];
+	ticket?: string;
+	runId?: string;
+	threadIds?: readonly string[];
+}
+
+export interface Post {
+	sequence: number;
+	eventId: string;
+	authorType: string;
+	authorName: string;
+	body: string;
+	createdAt: string;
+}
+
+export interface Assignment {
+	sequence: number;
+	fromType: string | null;
+	fromName: string | null;
+	toType: string;
+	toName: string;
+	note: string;
+	assignedByType: string;
+	assignedByName: string;
+	assignedAt: string;
+}
+
+export interface Transition {
+	sequence: number;
+	fromState: ThreadState;
+	toState: ThreadState;
+	actorType: string;
+	actorName: string;
+	changedAt: string;
+}
+
+export interface CommandRecord {
+	commandId: string;
+	commandType: string;
+	threadId: string;
+	firstSequence: number;
+	lastSequence: number;
+}
+
+export class ForumStore {
+	readonly db: Db;
+	readonly projector: Projector;
+	private readonly statements;
+
+	constructor(readonly file: string) {
+		this.db = openDatabase(file);
+		this.projector = createProjector(this.db);
+		const db = this.db;
+		this.statements = {
+			insertEvent: db.prepare(
+				`INSERT INTO forum_events (event_id, event_type, event_version, occurred_at, thread_id, run_id, ticket, agent_name,
+					actor_type, actor_name, correlation_id, causation_id, command_id, payload_json)
+				 VALUES (@event_id, @event_type, @event_version, @occurred_at, @thread_id, @run_id, @ticket, @agent_name,
+					@actor_type, @actor_name, @correlation_id, @causation_id, @command_id, @payload_json)`,
+			),
+			findCommand: db.prepare<[string], {command_id: string; command_type: string; thread_id: string; first_sequence: number; last_sequence: number}>(
+				`SELECT command_id, command_type, thread_id, first_sequence, last_sequence FROM forum_commands WHERE command_id = ?`,
+			),
+			recordCommand: db.prepare(
+				`INSERT INTO forum_commands (command_id, command_type, thread_id, first_sequence, last_sequence, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			),
+			eventsBetween: db.prepare<[number, number], EventRow>(`SELECT * FROM forum_events WHERE sequence BETWEEN ? AND ? ORDER BY sequence`),
+			lastSequence: db.prepare<[], {sequence: number | null}>(`SELECT MAX(sequence) AS sequence FROM forum_events`),
+			eventCount: db.prepare<[], {n: number}>(`SELECT COUNT(*) AS n FROM forum_events`),
+			posts: db.prepare<[string], {sequence: number; event_id: string; author_type: string; author_name: string; body: string; created_at: string}>(
+				`SELECT sequence, event_id, author_type, author_name, body, created_at FROM forum_posts WHERE thread_id = ? ORDER BY sequence`,
+			),
+			assignments: db.prepare<[string], Record<string, string | number | null>>(
+				`SELECT * FROM forum_assignments WHERE thread_id = ? ORDER BY sequence`,
+			),
+			transitions: db.prepare<[string], Record<string, string | number>>(
+				`SELECT * FROM forum_state_transitions WHERE thread_id = ? ORDER BY sequence`,
+			),
+			getCheckpoint: db.prepare<[string], {sequence: number}>(`SELECT sequence FROM forum_checkpoints WHERE consumer = ?`),
+			setCheckpoint: db.prepare(
+				`INSERT INTO forum_checkpoints (consumer, sequence, updated_at) VALUES (?, ?, ?)
+				 ON CONFLICT (consumer) DO UPDATE SET sequence = excluded.sequence, updated_at = excluded.updated_at`,
+			),
+		};
+	}
+
+	/** Run `fn` in one BEGIN IMMEDIATE transaction (see DEVELOPERS.md: deferred ones hit SQLITE_BUSY). */
+	write<T>(fn: () => T): T {
+		try {
+			return this.db.transaction(fn).immediate();
+		} catch (error) {
+			throw explainStorageError(error, this.file);
+		}
+	}
+
+	/** Run a read, mapping storage errors to clear messages. */
+	read<T>(fn: () => T): T {
+		try {
+			return fn();
+		} catch (error) {
+			throw explainStorageError(error, this.file);
+		}
+	}
+
+	insertEvent(event: Omit<StoredEvent, 'sequence'>): StoredEvent {
+		const row = eventToRow({...event, sequence: 0} as StoredEvent);
+		const {sequence: _ignored, ...values} = row;
+		const info = this.statements.insertEvent.run(values);
+		return {...event, sequence: Number(info.lastInsertRowid)} as StoredEvent;
+	}
+
+	findCommand(commandId: string): CommandRecord | undefined {
+		const row = this.statements.findCommand.get(commandId);
+		if (!row) return undefined;
+		return {
+			commandId: row.command_id,
+			commandType: row.command_type,
+			threadId: row.thread_id,
+			firstSequence: row.first_sequence,
+			lastSequence: row.last_sequence,
+		};
+	}
+
+	recordCommand(record: CommandRecord, at: string): void {
+		this.statements.recordCommand.run(record.commandId, record.commandType, record.threadId, record.firstSequence, record.lastSequence, at);
+	}
+
+	eventsBetween(first: number, last: number): StoredEvent[] {
+		return this.statements.eventsBetween.all(first, last).map(eventFromRow);
+	}
+
+	loadThread(threadId: string): Thread | undefined {
+		return this.projector.load(threadId);
+	}
+
+	lastSequence(): number {
+		return this.read(() => this.statements.lastSequence.get()?.sequence ?? 0);
+	}
+
+	eventCount(): number {
+		return this.read(() => this.statements.eventCount.get()!.n);
+	}
+
+	/** Events with sequence > cursor, oldest first, at most `limit`. */
+	eventsAfter(cursor: number, filter: EventFilter = {}, limit = 1000): StoredEvent[] {
+		const where = ['sequence > ?'];
+		const params: (string | number)[] = [cursor];
+		if (filter.threadId) {
+			where.push('thread_id = ?');
+			params.push(filter.threadId);
+		}
+		if (filter.ticket) {
+			where.push('ticket = ?');
+			params.push(filter.ticket);
+		}
+		if (filter.runId) {
+			where.push('run_id = ?');
+			params.push(filter.runId);
+		}
+		if (filter.types && filter.types.length > 0) {
+			where.push(`event_type IN (${filter.types.map(() => '?').join(', ')})`);
+			params.push(...filter.types);
+		}
+		params.push(limit);
+		return this.read(() =>
+			this.db
+				.prepare<(string | number)[], EventRow>(`SELECT * FROM forum_events WHERE ${where.join(' AND ')} ORDER BY sequence LIMIT ?`)
+				.all(...params)
+				.map(eventFromRow),
+		);
+	}
+
+	/** Threads matching the filter, unordered (ordering is a rule: see compareQueue). */
+	threads(filter: ThreadFilter = {}): Thread[] {
+		const where: string[] = [];
+		const params: string[] = [];
+		if (filter.states && filter.states.length > 0) {
+			where.push(`v.state IN (${filter.states.map(() => '?').join(', ')})`);
+			params.push(...filter.states);
+		}
+		if (filter.ticket) {
+			where.push('v.ticket = ?');
+			params.push(filter.ticket);
+		}
+		if (filter.runId) {
+			where.push('v.run_id = ?');
+			params.push(filter.runId);
+		}
+		if (filter.threadIds) {
+			if (filter.threadIds.length === 0) return [];
+			where.push(`v.thread_id IN (${filter.threadIds.map(() => '?').join(', ')})`);
+			params.push(...filter.threadIds);
+		}
+		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
+		return this.read(() => this.db.prepare<string[], ThreadRow>(sql).all(...params).map(threadFromRow));
+	}
+
+	posts(threadId: string): Post[] {
+		return this.read(() =>
+			this.statements.posts.all(threadId).map((row) => ({
+				sequence: row.sequence,
+				eventId: row.event_id,
+				authorType: row.author_type,
+				authorName: row.author_name,
+				body: row.body,
+				createdAt: row.created_at,
+			})),
+		);
+	}
+
+	assignments(threadId: string): Assignment[] {
+		return this.read(() =>
+			this.statements.assignments.all(threadId).map((row) => ({
+				sequence: row.sequence as number,
+				fromType: row.from_type as string | null,
+				fromName: row.from_name as string | null,
+				toType: row.to_type as string,
+				toName: row.to_name as string,
+				note: row.note as string,
+				assignedByType: row.assigned_by_type as string,
+				assignedByName: row.assigned_by_name as string,
+				assignedAt: row.assigned_at as string,
+			})),
+		);
+	}
+
+	transitions(threadId: string): Transition[] {
+		return this.read(() =>
+			this.statements.transitions.all(threadId).map((row) => ({
+				sequence: row.sequence as number,
+				fromState: row.from_state as ThreadState,
+				toState: row.to_state as ThreadState,
+				actorType: row.actor_type as string,
+				actorName: row.actor_name as string,
+				changedAt: row.changed_at as string,
+			})),
+		);
+	}
+
+	/** Thread counts by state from forum_thread_stats. */
+	stateCounts(filter: {ticket?: string; runId?: string} = {}): Map<ThreadState, number> {
+		const where: string[] = [];
+		const params: string[] = [];
+		if (filter.ticket) {
+			where.push('ticket = ?');
+			params.push(filter.ticket);
+		}
+		if (filter.runId) {
+			where.push('run_id = ?');
+			params.push(filter.runId);
+		}
+		const sql = `SELECT state, SUM(thread_count) AS n FROM forum_thread_stats${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY state`;
+		const rows = this.read(() => this.db.prepare<string[], {state: ThreadState; n: number}>(sql).all(...params));
+		return new Map(rows.map((row) => [row.state, row.n]));
+	}
+
+	checkpoint(consumer: string): number {
+		return this.read(() => this.statements.getCheckpoint.get(consumer)?.sequence ?? 0);
+	}
+
+	/** Set a consumer's cursor; call inside `write` when it must commit with other changes. */
+	setCheckpoint(consumer: string, sequence: number, at: string): void {
+		this.statements.setCheckpoint.run(consumer, sequence, at);
+	}
+
+	/** SQLite's data_version: changes when another connection commits. */
+	dataVersion(): number {
+		return this.db.pragma('data_version', {simple: true}) as number;
+	}
+
+	close(): void {
+		if (this.db.open) this.db.close();
+	}
+}
