@@ -333,3 +333,14 @@ export function compareQueue(a: Thread, b: Thread, now: string, sla: SlaRule): n
 export function slaCommandId(thread: Pick<Thread, 'id' | 'stateChanges'>): string {
 	return `sla:${thread.id}:${thread.stateChanges}`;
 }
+
+/** An agent spoke last: the question, or a follow-up after the last human or operator post. */
+export function isUnanswered(thread: Pick<Thread, 'lastPostBy' | 'state'>): boolean {
+	if (thread.state === 'closed') return false;
+	return thread.lastPostBy === null || thread.lastPostBy.type === 'agent' || thread.lastPostBy.type === 'system';
+}
+
+/** The thread has events the viewer has not seen. */
+export function isUnseen(thread: Pick<Thread, 'lastSequence'>, seenSequence: number | undefined): boolean {
+	return thread.lastSequence > (seenSequence ?? 0);
+}

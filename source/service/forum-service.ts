@@ -202,6 +202,14 @@ export class ForumService {
 		return {total, counts, escalations: escalated.length, escalated, lastSequence: this.store.lastSequence()};
 	}
 
+	markSeen(threadId: string, viewer: string, sequence: number): void {
+		this.store.markSeen(threadId, viewer, sequence);
+	}
+
+	seenCursors(viewer: string): Map<string, number> {
+		return this.store.seenCursors(viewer);
+	}
+
 	rebuild(): {events: number} {
 		return rebuildProjections(this.store);
 	}
@@ -241,34 +249,6 @@ export class ForumService {
 			this.emitter.off('change', onChange);
 			if (this.emitter.listenerCount('change') === 0) this.stopPolling();
 		};
-	}
-
-	/** The feed as an async iterator; ends when `signal` aborts. */
-	async *feed(options: {after?: number; filter?: EventFilter; signal?: AbortSignal} = {}): AsyncGenerator<StoredEvent> {
-		const queue: StoredEvent[] = [];
-		let wake: (() => void) | undefined;
-		const unsubscribe = this.subscribe(
-			(events) => {
-				queue.push(...events);
-				wake?.();
-			},
-			{after: options.after, filter: options.filter},
-		);
-		const onAbort = () => wake?.();
-		options.signal?.addEventListener('abort', onAbort);
-		try {
-			while (!options.signal?.aborted) {
-				if (queue.length === 0) {
-					await new Promise<void>((resolve) => (wake = resolve));
-					wake = undefined;
-					continue;
-				}
-				yield queue.shift()!;
-			}
-		} finally {
-			unsubscribe();
-			options.signal?.removeEventListener('abort', onAbort);
-		}
 	}
 
 	/** Errors met while polling for other processes' commits (a locked or vanished database). */

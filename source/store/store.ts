@@ -90,6 +90,11 @@ export class ForumStore {
 			transitions: db.prepare<[string], Record<string, string | number>>(
 				`SELECT * FROM forum_state_transitions WHERE thread_id = ? ORDER BY sequence`,
 			),
+			markSeen: db.prepare(
+				`INSERT INTO forum_seen (thread_id, viewer, sequence) VALUES (?, ?, ?)
+				 ON CONFLICT (thread_id, viewer) DO UPDATE SET sequence = MAX(sequence, excluded.sequence)`,
+			),
+			seenCursors: db.prepare<[string], {thread_id: string; sequence: number}>(`SELECT thread_id, sequence FROM forum_seen WHERE viewer = ?`),
 			getCheckpoint: db.prepare<[string], {sequence: number}>(`SELECT sequence FROM forum_checkpoints WHERE consumer = ?`),
 			setCheckpoint: db.prepare(
 				`INSERT INTO forum_checkpoints (consumer, sequence, updated_at) VALUES (?, ?, ?)
@@ -266,6 +271,16 @@ export class ForumStore {
 		const sql = `SELECT state, SUM(thread_count) AS n FROM forum_thread_stats${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY state`;
 		const rows = this.read(() => this.db.prepare<string[], {state: ThreadState; n: number}>(sql).all(...params));
 		return new Map(rows.map((row) => [row.state, row.n]));
+	}
+
+	/** Record that `viewer` has seen `threadId` up to `sequence`; never moves backwards. */
+	markSeen(threadId: string, viewer: string, sequence: number): void {
+		this.write(() => this.statements.markSeen.run(threadId, viewer, sequence));
+	}
+
+	/** Last-seen sequence per thread for one viewer. */
+	seenCursors(viewer: string): Map<string, number> {
+		return this.read(() => new Map(this.statements.seenCursors.all(viewer).map((row) => [row.thread_id, row.sequence])));
 	}
 
 	checkpoint(consumer: string): number {

@@ -1,0 +1,23 @@
+/** The shape of a subcommand: its flags, help, and what it does. One file per subcommand. */
+import type {Context} from './context.js';
+
+export type FlagSpec = {
+	type: 'string' | 'boolean';
+	/** Short description for --help. */
+	description: string;
+	shortFlag?: string;
+	/** Values may repeat (string flags only). */
+	isMultiple?: boolean;
+};
+
+export interface CommandSpec {
+	name: string;
+	/** One line for `metawsm forum --help`. */
+	summary: string;
+	/** Usage and examples, shown by `metawsm forum NAME --help`. */
+	usage: string;
+	/** Flags besides the common ones (--db, --json, --policy, --redis, --remote, --help). */
+	flags: Record<string, FlagSpec>;
+	/** Run; returns the exit code. Throw ForumError for failures. */
+	run(context: Context): Promise<number>;
+}

@@ -1,0 +1,17 @@
+import type {CommandSpec} from '../command.js';
+import {answer} from './answer.js';
+import {ask} from './ask.js';
+import {assign} from './assign.js';
+import {close} from './close.js';
+import {dash} from './dash.js';
+import {list} from './list.js';
+import {post} from './post.js';
+import {priority} from './priority.js';
+import {rebuild} from './rebuild.js';
+import {state} from './state.js';
+import {status} from './status.js';
+import {thread} from './thread.js';
+import {watch} from './watch.js';
+
+/** Every `metawsm forum` subcommand, in help order. */
+export const COMMANDS: readonly CommandSpec[] = [ask, post, answer, assign, state, priority, close, list, thread, watch, status, dash, rebuild];

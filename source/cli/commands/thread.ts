@@ -1,0 +1,69 @@
+import {ForumError} from '../../forum/errors.js';
+import {isEscalated} from '../../forum/rules.js';
+import type {ThreadDetail} from '../../service/forum-service.js';
+import {threadDetailJson} from '../../service/json.js';
+import {safeLine, safeText} from '../../text/safe-text.js';
+import {ageSince, formatTime} from '../../text/time.js';
+import type {CommandSpec} from '../command.js';
+import {threadIdFlag} from '../flags.js';
+
+export const thread: CommandSpec = {
+	name: 'thread',
+	summary: 'show a thread: question, posts, assignments, state history',
+	usage: `metawsm forum thread --thread-id ID
+
+Example:
+  metawsm forum thread --thread-id t-8k2m4q9x1z --json`,
+	flags: {threadId: {type: 'string', description: 'thread (required)'}},
+	async run(context) {
+		const threadId = threadIdFlag(context.flags);
+		const forum = await context.openForum();
+		const detail = await forum.getThread(threadId);
+		if (!detail) throw new ForumError('refused', 'unknown_thread', `no thread with id ${threadId}; see \`metawsm forum list\``);
+		const now = forum.now();
+		if (context.json) {
+			context.printJson(threadDetailJson(detail, now, forum.sla));
+			return 0;
+		}
+		context.print(formatThread(detail, now, isEscalated(detail.thread, now, forum.sla)));
+		return 0;
+	},
+};
+
+function indent(text: string): string {
+	return text
+		.split('\n')
+		.map((line) => `    ${line}`)
+		.join('\n');
+}
+
+export function formatThread(detail: ThreadDetail, now: string, escalated: boolean): string {
+	const t = detail.thread;
+	const lines = [
+		`thread ${t.id}  ${safeLine(t.title)}`,
+		`  ticket ${safeLine(t.ticket)}${t.runId ? `  run ${safeLine(t.runId)}` : ''}  agent ${safeLine(t.agentName)}`,
+		`  state ${t.state}  priority ${t.priority}${escalated ? '  ESCALATED' : ''}  assignee ${
+			t.assignee ? `${t.assignee.type}:${safeLine(t.assignee.name)}` : '-'
+		}  waiting ${ageSince(t.updatedAt, now)}`,
+		'',
+		`${formatTime(t.createdAt)}  ${t.createdBy.type} ${safeLine(t.createdBy.name)} asked:`,
+		indent(safeText(t.body, {multiline: true})),
+	];
+	for (const post of detail.posts) {
+		lines.push(`${formatTime(post.createdAt)}  ${post.authorType} ${safeLine(post.authorName)}:`, indent(safeText(post.body, {multiline: true})));
+	}
+	if (detail.assignments.length > 0) {
+		lines.push('', 'assignments:');
+		for (const a of detail.assignments) {
+			const note = a.note ? `  "${safeLine(a.note)}"` : '';
+			lines.push(`  ${formatTime(a.assignedAt)}  ${a.fromName ? safeLine(a.fromName) : '-'} → ${a.toType}:${safeLine(a.toName)} by ${safeLine(a.assignedByName)}${note}`);
+		}
+	}
+	if (detail.transitions.length > 0) {
+		lines.push('', 'history:');
+		for (const tr of detail.transitions) {
+			lines.push(`  ${formatTime(tr.changedAt)}  ${tr.fromState} → ${tr.toState} by ${tr.actorType} ${safeLine(tr.actorName)}`);
+		}
+	}
+	return lines.join('\n');
+}

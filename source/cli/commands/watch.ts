@@ -1,0 +1,64 @@
+import type {StoredEvent} from '../../forum/types.js';
+import {feedOf} from '../../service/client.js';
+import {safeLine} from '../../text/safe-text.js';
+import type {CommandSpec} from '../command.js';
+import {integerFlag, stringFlag} from '../flags.js';
+
+export const watch: CommandSpec = {
+	name: 'watch',
+	summary: 'print events after a cursor; --follow keeps printing new ones',
+	usage: `metawsm forum watch [--cursor N] [--limit N] [--follow] [--thread-id ID] [--ticket T] [--run-id R]
+
+One line per event (NDJSON with --json). Without --follow, prints events after --cursor
+(default 0, at most --limit, default 1000). With --follow, starts at --cursor (default:
+now) and prints each new event as it commits, until interrupted.
+
+Example:
+  metawsm forum watch --follow --json | jq .event_type`,
+	flags: {
+		cursor: {type: 'string', description: 'print events with sequence > N'},
+		limit: {type: 'string', description: 'without --follow: at most N events'},
+		follow: {type: 'boolean', description: 'keep printing new events'},
+		threadId: {type: 'string', description: 'only this thread'},
+		ticket: {type: 'string', description: 'only this ticket'},
+		runId: {type: 'string', description: 'only this run'},
+	},
+	async run(context) {
+		const {flags} = context;
+		const filter = {threadId: stringFlag(flags, 'threadId'), ticket: stringFlag(flags, 'ticket'), runId: stringFlag(flags, 'runId')};
+		const cursor = integerFlag(flags, 'cursor');
+		const forum = await context.openForum();
+		const print = (event: StoredEvent) => (context.json ? context.printJson(event) : context.print(formatEvent(event)));
+		if (flags['follow'] !== true) {
+			const limit = integerFlag(flags, 'limit', {min: 1}) ?? 1000;
+			for (const event of await forum.eventsAfter(cursor ?? 0, filter, limit)) print(event);
+			return 0;
+		}
+		const after = cursor ?? (await forum.lastSequence());
+		for await (const event of feedOf(forum, {after, filter, signal: context.signal})) print(event);
+		return 0;
+	},
+};
+
+/** One line describing an event; agent text is made safe. */
+export function formatEvent(event: StoredEvent): string {
+	const head = `#${event.sequence} ${event.occurred_at} ${event.event_type} ${event.thread_id} ${safeLine(event.ticket)} ${event.actor_type}:${safeLine(event.actor_name)}`;
+	switch (event.event_type) {
+		case 'forum.thread.opened':
+			return `${head} [${event.payload.priority}] ${safeLine(event.payload.title)}`;
+		case 'forum.post.added':
+			return `${head} ${safeLine(event.payload.body.length > 120 ? `${event.payload.body.slice(0, 119)}…` : event.payload.body)}`;
+		case 'forum.assigned':
+			return `${head} → ${event.payload.to_assignee_type}:${safeLine(event.payload.to_assignee_name)}`;
+		case 'forum.state.changed':
+			return `${head} ${event.payload.from_state} → ${event.payload.to_state}`;
+		case 'forum.priority.changed':
+			return `${head} ${event.payload.from} → ${event.payload.to}`;
+		case 'forum.sla.escalation_requested':
+			return `${head} ${event.payload.state} ${event.payload.priority} waited ${event.payload.waited_minutes}m`;
+		case 'forum.integration.docs_sync.requested':
+			return `${head} trigger=${event.payload.trigger}`;
+		case 'forum.thread.closed':
+			return head;
+	}
+}

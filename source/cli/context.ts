@@ -1,0 +1,131 @@
+/** What a subcommand gets: parsed flags, output, and lazily opened forum and policy. */
+import fs from 'node:fs';
+import {ForumError} from '../forum/errors.js';
+import type {Actor, ActorType} from '../forum/types.js';
+import {checkLine, LIMITS} from '../forum/validate.js';
+import {DEFAULT_POLICY_PATH, loadPolicy, type Policy} from '../policy/policy.js';
+import {localClient, type ForumClient} from '../service/client.js';
+import {defaultActorName, ForumService} from '../service/forum-service.js';
+import {safeJson} from '../text/safe-text.js';
+import {actorTypeFlag, stringFlag, usage, type Flags} from './flags.js';
+import {openRemoteClient} from './remote.js';
+
+export const DEFAULT_DB_PATH = '.metawsm/metawsm.db';
+
+export interface Output {
+	write(text: string): void;
+}
+
+export interface ContextOptions {
+	command: string;
+	flags: Flags;
+	env: NodeJS.ProcessEnv;
+	stdout: Output;
+	stderr: Output;
+	readStdin?: () => Buffer;
+	/** Aborted on SIGINT/SIGTERM; long-running commands stop cleanly on it. */
+	signal: AbortSignal;
+}
+
+export class Context {
+	readonly command: string;
+	readonly flags: Flags;
+	readonly env: NodeJS.ProcessEnv;
+	readonly stdout: Output;
+	readonly stderr: Output;
+	readonly signal: AbortSignal;
+	private readonly stdinReader: () => Buffer;
+	private cachedPolicy: Policy | undefined;
+	private clients: ForumClient[] = [];
+
+	constructor(options: ContextOptions) {
+		this.command = options.command;
+		this.flags = options.flags;
+		this.env = options.env;
+		this.stdout = options.stdout;
+		this.stderr = options.stderr;
+		this.signal = options.signal;
+		this.stdinReader = options.readStdin ?? (() => fs.readFileSync(0));
+	}
+
+	get json(): boolean {
+		return this.flags['json'] === true;
+	}
+
+	readStdin(): Buffer {
+		return this.stdinReader();
+	}
+
+	dbPath(): string {
+		const path = stringFlag(this.flags, 'db') ?? this.env['METAWSM_DB'] ?? DEFAULT_DB_PATH;
+		if (path.trim() === '') throw usage('invalid_flag', '--db is empty; give a file path');
+		return path;
+	}
+
+	policyPath(): string {
+		return stringFlag(this.flags, 'policy') ?? DEFAULT_POLICY_PATH;
+	}
+
+	policy(): Policy {
+		this.cachedPolicy ??= loadPolicy(this.policyPath(), {required: stringFlag(this.flags, 'policy') !== undefined});
+		return this.cachedPolicy;
+	}
+
+	/** The Redis URL from --redis, METAWSM_REDIS_URL or the policy; undefined when Redis is off. */
+	redisUrl(): string | undefined {
+		const url = stringFlag(this.flags, 'redis') ?? this.env['METAWSM_REDIS_URL'] ?? this.policy().forum.redis.url;
+		if (url === undefined || url.trim() === '') return undefined;
+		if (!/^rediss?:\/\//.test(url)) throw usage('invalid_redis_url', 'the Redis URL must start with redis:// or rediss://');
+		return url;
+	}
+
+	isRemote(): boolean {
+		return this.flags['remote'] === true;
+	}
+
+	/** Open the local database (SQLite) as a service; only for commands that need SQLite itself. */
+	openService(): ForumService {
+		if (this.isRemote()) throw usage('remote_unsupported', `\`metawsm forum ${this.command}\` needs a local database; drop --remote`);
+		return new ForumService({db: this.dbPath(), policy: this.policy()});
+	}
+
+	/** The forum: local SQLite, or with --remote a view over Redis. Closed when the command ends. */
+	async openForum(): Promise<ForumClient> {
+		const client = this.isRemote() ? await openRemoteClient(this) : localClient(this.openService());
+		this.clients.push(client);
+		return client;
+	}
+
+	/** The acting actor from --actor-type/--actor-name, with per-command defaults. */
+	actor(defaultType: ActorType): Actor {
+		const type = actorTypeFlag(this.flags, 'actorType', defaultType);
+		const name = (stringFlag(this.flags, 'actorName') ?? defaultActorName()).trim();
+		const bad = checkLine('--actor-name', name, LIMITS.nameChars);
+		if (bad) throw usage('invalid_flag', bad.message);
+		return {type, name};
+	}
+
+	print(text: string): void {
+		this.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+	}
+
+	printJson(value: unknown): void {
+		this.stdout.write(`${safeJson(value)}\n`);
+	}
+
+	/** Report a failure as one line (or one JSON object) on stderr; returns the exit code. */
+	fail(error: unknown): number {
+		const failure =
+			error instanceof ForumError
+				? error
+				: new ForumError('runtime', 'internal_error', error instanceof Error ? error.message : String(error));
+		const message = failure.message.replace(/\s*\n\s*/g, ' ');
+		if (this.json) this.stderr.write(`${safeJson({error: {code: failure.code, message}})}\n`);
+		else this.stderr.write(`metawsm forum ${this.command}: ${message}\n`);
+		return failure.exitCode;
+	}
+
+	async close(): Promise<void> {
+		for (const client of this.clients.splice(0)) await client.close();
+	}
+}

@@ -1,0 +1,132 @@
+/** `metawsm` entry: route `forum SUBCOMMAND`, parse flags with meow, map failures to exit codes. */
+import meow from 'meow';
+import {ForumError} from '../forum/errors.js';
+import type {CommandSpec, FlagSpec} from './command.js';
+import {COMMANDS} from './commands/index.js';
+import {Context, type Output} from './context.js';
+import {COMMON_FLAGS, kebab, type Flags} from './flags.js';
+
+export const VERSION = '0.1.0';
+
+export interface RunOptions {
+	argv: string[];
+	env?: NodeJS.ProcessEnv;
+	stdout?: Output;
+	stderr?: Output;
+	readStdin?: () => Buffer;
+	signal?: AbortSignal;
+}
+
+function topHelp(): string {
+	const width = Math.max(...COMMANDS.map((command) => command.name.length));
+	return `metawsm forum — question threads for coding agents, triaged by operators
+
+Usage: metawsm forum <command> [flags]
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
+
+Common flags:
+${flagHelp(COMMON_FLAGS)}
+
+Exit codes: 0 ok · 1 runtime failure · 2 bad usage or input · 3 refused by a forum rule or unknown thread
+Run \`metawsm forum <command> --help\` for a command's flags and examples.`;
+}
+
+function flagHelp(flags: Record<string, FlagSpec>): string {
+	const entries = Object.entries(flags).map(([name, spec]) => [`--${kebab(name)}${spec.type === 'string' ? ' VALUE' : ''}`, spec.description] as const);
+	const width = Math.max(...entries.map(([flag]) => flag.length));
+	return entries.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`).join('\n');
+}
+
+function commandHelp(command: CommandSpec): string {
+	return `${command.summary}
+
+Usage: ${command.usage}
+
+Flags:
+${flagHelp(command.flags)}
+
+Common flags:
+${flagHelp(COMMON_FLAGS)}`;
+}
+
+function parseFlags(command: CommandSpec, argv: string[]): {flags: Flags; input: string[]} {
+	const specs = {...COMMON_FLAGS, ...command.flags};
+	const cli = meow({
+		argv,
+		importMeta: import.meta,
+		pkg: {name: 'metawsm', version: VERSION},
+		description: false,
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: true,
+		flags: specs as Parameters<typeof meow>[0] extends infer T ? (T extends {flags?: infer F} ? F : never) : never,
+	});
+	const known = new Set(Object.keys(specs));
+	for (const spec of Object.values(specs)) if (spec.shortFlag) known.add(spec.shortFlag);
+	const unknown = Object.keys(cli.unnormalizedFlags).filter((key) => !known.has(key) && !known.has(key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())));
+	if (unknown.length > 0) {
+		const flag = unknown[0]!.length === 1 ? `-${unknown[0]}` : `--${kebab(unknown[0]!)}`;
+		throw new ForumError('usage', 'unknown_flag', `unknown flag ${flag}; see \`metawsm forum ${command.name} --help\``);
+	}
+	for (const [name, spec] of Object.entries(specs)) {
+		const value = (cli.flags as Flags)[name];
+		if (Array.isArray(value) && !spec.isMultiple) throw new ForumError('usage', 'repeated_flag', `--${kebab(name)} was given more than once`);
+		if (spec.type === 'string' && typeof value === 'boolean') throw new ForumError('usage', 'invalid_flag', `--${kebab(name)} takes a value`);
+	}
+	return {flags: cli.flags as Flags, input: cli.input};
+}
+
+const defaultOut: Output = {write: (text) => void process.stdout.write(text)};
+const defaultErr: Output = {write: (text) => void process.stderr.write(text)};
+
+/** Run the CLI; resolves to the exit code. Never throws. */
+export async function run(options: RunOptions): Promise<number> {
+	const stdout = options.stdout ?? defaultOut;
+	const stderr = options.stderr ?? defaultErr;
+	const env = options.env ?? process.env;
+	const signal = options.signal ?? new AbortController().signal;
+	const [group, name, ...rest] = options.argv;
+	const json = options.argv.includes('--json');
+	const early = (message: string, code = 'usage'): number => {
+		stderr.write(json ? `${JSON.stringify({error: {code, message}})}\n` : `metawsm: ${message}\n`);
+		return 2;
+	};
+	if (group === '--version' || group === '-v') {
+		stdout.write(`${VERSION}\n`);
+		return 0;
+	}
+	if (group === undefined || group === '--help' || group === '-h' || (group === 'forum' && (name === undefined || name === '--help' || name === '-h'))) {
+		if (group === undefined) {
+			stderr.write(`${topHelp()}\n`);
+			return 2;
+		}
+		stdout.write(`${topHelp()}\n`);
+		return 0;
+	}
+	if (group !== 'forum') return early(`unknown command "${group.slice(0, 40)}"; did you mean \`metawsm forum ${group.slice(0, 40)}\`? See \`metawsm forum --help\``, 'unknown_command');
+	const command = COMMANDS.find((candidate) => candidate.name === name);
+	if (!command) return early(`unknown command "forum ${name!.slice(0, 40)}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`, 'unknown_command');
+
+	let context: Context | undefined;
+	try {
+		const {flags, input} = parseFlags(command, rest);
+		context = new Context({command: command.name, flags, env, stdout, stderr, readStdin: options.readStdin, signal});
+		if (flags['help'] === true) {
+			stdout.write(`${commandHelp(command)}\n`);
+			return 0;
+		}
+		if (input.length > 0) {
+			throw new ForumError('usage', 'unexpected_argument', `unexpected argument "${input[0]!.slice(0, 40)}"; values go after flags, e.g. --thread-id ID`);
+		}
+		return await command.run(context);
+	} catch (error) {
+		if (context) return context.fail(error);
+		const failure = error instanceof ForumError ? error : new ForumError('usage', 'invalid_usage', String((error as Error)?.message ?? error));
+		stderr.write(json ? `${JSON.stringify({error: {code: failure.code, message: failure.message}})}\n` : `metawsm forum ${command.name}: ${failure.message}\n`);
+		return failure.exitCode;
+	} finally {
+		await context?.close().catch(() => undefined);
+	}
+}
