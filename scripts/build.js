@@ -1,10 +1,10 @@
 // Bundle the CLI: one ESM entry plus lazily loaded chunks (the dashboard's ink/react load only for `dash`).
 import {build} from 'esbuild';
-import {chmodSync, rmSync} from 'node:fs';
+import {chmodSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-rmSync(`${root}/dist`, {recursive: true, force: true});
+// No clean step: parallel builds (tests, helpers) must never see dist/ vanish; esbuild overwrites.
 
 await build({
 	absWorkingDir: root,

@@ -8,10 +8,11 @@ import {list} from './list.js';
 import {post} from './post.js';
 import {priority} from './priority.js';
 import {rebuild} from './rebuild.js';
+import {serve} from './serve.js';
 import {state} from './state.js';
 import {status} from './status.js';
 import {thread} from './thread.js';
 import {watch} from './watch.js';
 
 /** Every `metawsm forum` subcommand, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [ask, post, answer, assign, state, priority, close, list, thread, watch, status, dash, rebuild];
+export const COMMANDS: readonly CommandSpec[] = [ask, post, answer, assign, state, priority, close, list, thread, watch, status, dash, serve, rebuild];
