@@ -53,8 +53,11 @@ ${flagHelp(COMMON_FLAGS)}`;
 
 function parseFlags(command: CommandSpec, argv: string[]): {flags: Flags; input: string[]} {
 	const specs = {...COMMON_FLAGS, ...command.flags};
+	// yargs reads a lone "-" as an argument; after a value flag it means standard input.
+	const stringFlags = new Set(Object.entries(specs).filter(([, spec]) => spec.type === 'string').map(([name]) => `--${kebab(name)}`));
+	const joined = argv.flatMap((arg, index) => (arg === '-' && stringFlags.has(argv[index - 1] ?? '') ? [] : stringFlags.has(arg) && argv[index + 1] === '-' ? [`${arg}=-`] : [arg]));
 	const cli = meow({
-		argv,
+		argv: joined,
 		importMeta: import.meta,
 		pkg: {name: 'metawsm', version: VERSION},
 		description: false,
