@@ -1,16 +1,350 @@
-/** Docs-sync consumer: appends answered/closed threads to the ticket's markdown document. */
+/**
+ * Docs-sync consumer: keeps one markdown document per ticket with a section per answered or
+ * closed thread. It consumes `forum.integration.docs_sync.requested` after a checkpoint kept in
+ * SQLite (forum_checkpoints, consumer `docs-sync`).
+ *
+ * Never duplicated: each section is framed by marker comments naming the thread and the event
+ * sequence it was rendered from, so a section is appended once and later rewritten in place.
+ * Every event is applied inside one BEGIN IMMEDIATE transaction (the database write lock is the
+ * cross-process mutex): re-read the checkpoint, check the file's marker, write the file
+ * (temp file, fsync, rename, fsync dir), then advance the checkpoint. A crash after the rename
+ * and before the commit leaves a marker with the event's sequence, so the rerun only moves the
+ * checkpoint.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {ForumError} from '../forum/errors.js';
+import {evolve} from '../forum/rules.js';
+import type {Actor, StoredEvent, Thread} from '../forum/types.js';
 import type {Policy} from '../policy/policy.js';
 import type {ForumService} from '../service/forum-service.js';
+import {safeLine, safeText} from '../text/safe-text.js';
+import {formatTime} from '../text/time.js';
+
+/** The consumer's name in forum_checkpoints. */
+export const DOCS_SYNC_CONSUMER = 'docs-sync';
+
+const DOCS_SYNC_EVENT = 'forum.integration.docs_sync.requested' as const;
 
 export interface DocsSyncOptions {
 	policy: Policy;
 	log: (line: string) => void;
 	/** Keep consuming new events until stopped. */
 	follow?: boolean;
+	/** Called with each event's outcome instead of logging it (the CLI prints them). */
+	onResult?: (result: DocsSyncResult) => void;
+	/** Docs root; default `forum.docs_sync.root` from the policy, relative to the working directory. */
+	root?: string;
+	/** With `follow`: retry after a failed pass (unwritable docs root), in ms. Default 5000. */
+	retryMs?: number;
 }
 
-/** Start the consumer inside `serve`; returns stop. */
-export async function startDocsSync(_service: ForumService, _options: DocsSyncOptions): Promise<() => Promise<void>> {
-	// Filled in by the docs-sync work (issue 5).
-	return async () => undefined;
+/** What happened to one docs-sync event. */
+export type DocsSyncResult =
+	| {kind: 'written'; sequence: number; threadId: string; ticket: string; file: string; trigger: 'answered' | 'closed'; action: 'appended' | 'updated'}
+	/** The file already held this event's section (a rerun after a crash): only the checkpoint moved. */
+	| {kind: 'already_synced'; sequence: number; threadId: string; ticket: string; file: string}
+	/** The ticket name cannot be a file under the docs root; the checkpoint moved past it. */
+	| {kind: 'refused'; sequence: number; threadId: string; ticket: string; reason: string};
+
+// ------------------------------------------------------------------ ticket → file
+
+/** File-name byte limit on common file systems (ext4, APFS, NTFS). */
+const MAX_FILE_NAME_BYTES = 255;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * The ticket's document: `<root>/<ticket>.md`, one flat file per ticket. Refuses names that
+ * would leave the root or could not be a file name: empty, NUL or other control characters,
+ * `/` or `\`, a leading dot (`..`, hidden files), or too long.
+ */
+export function ticketDocPath(root: string, ticket: string): {ok: true; file: string} | {ok: false; reason: string} {
+	const refuse = (why: string) => ({ok: false as const, reason: `ticket ${JSON.stringify(safeLine(ticket.slice(0, 60)))} ${why}`});
+	if (ticket.trim() === '') return refuse('is empty');
+	if (ticket.includes('\u0000')) return refuse('contains a NUL byte');
+	if (CONTROL.test(ticket)) return refuse('contains a control character');
+	if (ticket.includes('/') || ticket.includes('\\')) return refuse('contains a path separator (/ or \\) and would leave the docs root');
+	if (ticket.startsWith('.')) return refuse('starts with a dot (.. or a hidden file) and would leave the docs root');
+	if (ticket !== ticket.trim()) return refuse('has leading or trailing spaces');
+	const name = `${ticket}.md`;
+	if (Buffer.byteLength(name, 'utf8') > MAX_FILE_NAME_BYTES) return refuse(`is longer than a file name may be (${MAX_FILE_NAME_BYTES} bytes)`);
+	const base = path.resolve(root);
+	const file = path.resolve(base, name);
+	// Belt and braces: whatever the checks above missed, the file must sit directly in the root.
+	if (path.dirname(file) !== base || path.isAbsolute(ticket)) return refuse('would leave the docs root');
+	return {ok: true, file};
+}
+
+// ------------------------------------------------------------------ rendering (pure)
+
+/** What a section shows: the thread as of the docs-sync event, and its answer. */
+export interface SectionView {
+	thread: Thread;
+	/** The event the section is rendered from. */
+	sequence: number;
+	trigger: 'answered' | 'closed';
+	at: string;
+	answer: {body: string; by: Actor; at: string} | null;
+}
+
+/** Fold a thread's events up to `event` into what its docs section shows. */
+export function sectionView(threadEvents: readonly StoredEvent[], event: StoredEvent & {event_type: typeof DOCS_SYNC_EVENT}): SectionView | undefined {
+	let thread: Thread | undefined;
+	// Commands that answered: a state change to answered, or an answer on an answered thread.
+	const answering = new Set<string>();
+	for (const e of threadEvents) {
+		if (e.sequence > event.sequence) break;
+		if (e.event_type === 'forum.state.changed' && e.payload.to_state === 'answered') answering.add(e.correlation_id);
+		if (e.event_type === DOCS_SYNC_EVENT && e.payload.trigger === 'answered') answering.add(e.correlation_id);
+	}
+	let answer: SectionView['answer'] = null;
+	for (const e of threadEvents) {
+		if (e.sequence > event.sequence) break;
+		thread = evolve(thread, e);
+		if (e.event_type === 'forum.post.added' && answering.has(e.correlation_id)) {
+			answer = {body: e.payload.body, by: {type: e.actor_type, name: e.actor_name}, at: e.occurred_at};
+		}
+	}
+	if (!thread) return undefined;
+	return {thread, sequence: event.sequence, trigger: event.payload.trigger, at: event.occurred_at, answer};
+}
+
+/** Agent text as plain markdown: control characters visible, and no HTML comment that could forge a marker. */
+export function docText(text: string, options: {multiline?: boolean} = {}): string {
+	const safe = options.multiline ? safeText(text, {multiline: true}) : safeLine(text);
+	return safe.replace(/<!--/g, '&lt;!--');
+}
+
+function utc(iso: string): string {
+	return `${formatTime(iso)} UTC`;
+}
+
+function actorLabel(actor: Actor): string {
+	return `${actor.type} ${docText(actor.name)}`;
+}
+
+const BEGIN = (threadId: string, sequence: number) => `<!-- metawsm-forum:begin thread=${threadId} seq=${sequence} -->`;
+const END = (threadId: string) => `<!-- metawsm-forum:end thread=${threadId} -->`;
+const BEGIN_LINE = /^<!-- metawsm-forum:begin thread=(\S+) seq=(\d+) -->$/;
+const END_LINE = /^<!-- metawsm-forum:end thread=(\S+) -->$/;
+
+/** The markdown section for one thread, framed by its markers. */
+export function renderSection(view: SectionView): string {
+	const t = view.thread;
+	const lines = [
+		BEGIN(t.id, view.sequence),
+		`## ${docText(t.title)}`,
+		'',
+		`- thread: ${t.id} · state: ${t.state} · priority: ${t.priority}${t.runId ? ` · run: ${docText(t.runId)}` : ''}`,
+		`- asked by ${actorLabel(t.createdBy)}${t.agentName === t.createdBy.name ? '' : ` for agent ${docText(t.agentName)}`} at ${utc(t.createdAt)}`,
+		view.answer ? `- answered by ${actorLabel(view.answer.by)} at ${utc(view.answer.at)}` : '- not answered',
+		...(t.state === 'closed' && t.closedAt ? [`- closed at ${utc(t.closedAt)}`] : []),
+		`- synced at ${utc(view.at)} (${view.trigger}, event ${view.sequence})`,
+		'',
+		'### Question',
+		'',
+		docText(t.body, {multiline: true}),
+		'',
+		'### Answer',
+		'',
+		view.answer ? docText(view.answer.body, {multiline: true}) : '_No answer was posted before the thread was closed._',
+		'',
+		END(t.id),
+	];
+	return `${lines.join('\n')}\n`;
+}
+
+/** The event sequence a document's section for `threadId` was rendered from; undefined when it has none. */
+export function sectionSequence(doc: string, threadId: string): number | undefined {
+	for (const line of doc.split('\n')) {
+		const match = BEGIN_LINE.exec(line);
+		if (match && match[1] === threadId) return Number(match[2]);
+	}
+	return undefined;
+}
+
+/** Put `section` into `doc`: replace the thread's section in place, or append it. */
+export function upsertSection(doc: string, threadId: string, section: string): {doc: string; action: 'appended' | 'updated'} {
+	const lines = doc.split('\n');
+	const begin = lines.findIndex((line) => BEGIN_LINE.exec(line)?.[1] === threadId);
+	if (begin === -1) {
+		const separator = doc === '' || doc.endsWith('\n\n') ? '' : doc.endsWith('\n') ? '\n' : '\n\n';
+		return {doc: `${doc}${separator}${section}`, action: 'appended'};
+	}
+	let end = lines.findIndex((line, index) => index > begin && END_LINE.exec(line)?.[1] === threadId);
+	if (end === -1) {
+		// The end marker was edited away: the section runs to the next section or the end.
+		const next = lines.findIndex((line, index) => index > begin && BEGIN_LINE.test(line));
+		end = next === -1 ? lines.length - 1 : next - 1;
+	}
+	const replaced = [...lines.slice(0, begin), ...section.replace(/\n$/, '').split('\n'), ...lines.slice(end + 1)];
+	return {doc: replaced.join('\n'), action: 'updated'};
+}
+
+/** A new ticket document's heading. */
+export function docHeading(ticket: string): string {
+	return `# ${docText(ticket)}: forum questions\n\n_Sections between metawsm-forum markers are written by \`metawsm forum docs-sync\`; edits inside them are replaced._\n\n`;
+}
+
+// ------------------------------------------------------------------ file writes
+
+/** Replace `file` atomically and durably: temp file, fsync, rename, fsync the directory. */
+function writeDurably(file: string, text: string): void {
+	const dir = path.dirname(file);
+	const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+	const fd = fs.openSync(temp, 'w', 0o644);
+	try {
+		fs.writeFileSync(fd, text);
+		fs.fsyncSync(fd);
+	} finally {
+		fs.closeSync(fd);
+	}
+	try {
+		fs.renameSync(temp, file);
+	} catch (error) {
+		fs.rmSync(temp, {force: true});
+		throw error;
+	}
+	try {
+		const dirFd = fs.openSync(dir, 'r');
+		try {
+			fs.fsyncSync(dirFd);
+		} finally {
+			fs.closeSync(dirFd);
+		}
+	} catch {
+		// Some file systems refuse fsync on a directory; the rename itself is atomic.
+	}
+}
+
+function readDoc(file: string): string | undefined {
+	try {
+		return fs.readFileSync(file, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		throw error;
+	}
+}
+
+function docsError(file: string, error: unknown): ForumError {
+	const code = (error as NodeJS.ErrnoException).code;
+	const reason = code ? `${code}: ${(error as Error).message}` : String((error as Error)?.message ?? error);
+	return new ForumError('runtime', 'docs_unwritable', `docs-sync cannot write ${file} (${reason}); fix the docs root (forum.docs_sync.root) and rerun`);
+}
+
+// ------------------------------------------------------------------ the consumer
+
+export function docsRoot(options: Pick<DocsSyncOptions, 'policy' | 'root'>): string {
+	return path.resolve(options.root ?? options.policy.forum.docs_sync.root);
+}
+
+/** Apply one event; call inside the store's write transaction. */
+function applyEvent(service: ForumService, root: string, event: StoredEvent & {event_type: typeof DOCS_SYNC_EVENT}): DocsSyncResult {
+	const base = {sequence: event.sequence, threadId: event.thread_id, ticket: event.ticket};
+	const target = ticketDocPath(root, event.ticket);
+	if (!target.ok) return {kind: 'refused', ...base, reason: target.reason};
+	const file = target.file;
+	const view = sectionView(service.eventsAfter(0, {threadId: event.thread_id}, 1_000_000), event);
+	if (!view) return {kind: 'refused', ...base, reason: `thread ${event.thread_id} has no opened event`};
+	try {
+		const existing = readDoc(file);
+		const synced = existing === undefined ? undefined : sectionSequence(existing, event.thread_id);
+		if (synced !== undefined && synced >= event.sequence) return {kind: 'already_synced', ...base, file};
+		fs.mkdirSync(root, {recursive: true});
+		const {doc, action} = upsertSection(existing ?? docHeading(event.ticket), event.thread_id, renderSection(view));
+		writeDurably(file, doc);
+		return {kind: 'written', ...base, file, trigger: event.payload.trigger, action};
+	} catch (error) {
+		throw docsError(file, error);
+	}
+}
+
+/**
+ * Consume every docs-sync event after the checkpoint. Returns what it did; throws (having
+ * kept the checkpoint before the failing event) when a document cannot be written.
+ */
+export function syncDocsOnce(service: ForumService, options: Pick<DocsSyncOptions, 'policy' | 'root' | 'onResult'>): DocsSyncResult[] {
+	const root = docsRoot(options);
+	const {store} = service;
+	const results: DocsSyncResult[] = [];
+	for (;;) {
+		const batch = service.eventsAfter(store.checkpoint(DOCS_SYNC_CONSUMER), {types: [DOCS_SYNC_EVENT]}, 100);
+		if (batch.length === 0) return results;
+		for (const event of batch) {
+			if (event.event_type !== DOCS_SYNC_EVENT) continue;
+			const result = store.write((): DocsSyncResult | undefined => {
+				// Re-read under the write lock: another consumer may have applied it meanwhile.
+				if (event.sequence <= store.checkpoint(DOCS_SYNC_CONSUMER)) return undefined;
+				const outcome = applyEvent(service, root, event);
+				store.setCheckpoint(DOCS_SYNC_CONSUMER, event.sequence, service.now());
+				return outcome;
+			});
+			if (result) {
+				results.push(result);
+				options.onResult?.(result);
+			}
+		}
+	}
+}
+
+/** One line for logs and the CLI. */
+export function describeResult(result: DocsSyncResult, cwd = process.cwd()): string {
+	const where = (file: string) => path.relative(cwd, file) || file;
+	switch (result.kind) {
+		case 'written':
+			return `docs-sync: ${result.action} thread ${result.threadId} (${result.trigger}) in ${where(result.file)} [event ${result.sequence}]`;
+		case 'already_synced':
+			return `docs-sync: thread ${result.threadId} already in ${where(result.file)} [event ${result.sequence}]`;
+		case 'refused':
+			return `docs-sync: refused thread ${result.threadId} [event ${result.sequence}]: ${result.reason}; skipped`;
+	}
+}
+
+/**
+ * Start the consumer (inside `serve`, or `metawsm forum docs-sync`). Without `follow`, runs one
+ * pass and returns. With `follow`, runs a pass now and after every new docs-sync event until
+ * stopped; a failed pass is logged and retried. Returns stop.
+ */
+export async function startDocsSync(service: ForumService, options: DocsSyncOptions): Promise<() => Promise<void>> {
+	const {log} = options;
+	if (!options.policy.forum.docs_sync.enabled) {
+		log('docs-sync: off (forum.docs_sync.enabled is false)');
+		return async () => undefined;
+	}
+	// Results go to onResult when given (the CLI prints them), else to the log (serve).
+	const report = options.onResult ?? ((result: DocsSyncResult) => log(describeResult(result)));
+	const pass = (): boolean => {
+		try {
+			syncDocsOnce(service, {...options, onResult: report});
+			return true;
+		} catch (error) {
+			log(`docs-sync: ${(error as Error).message}`);
+			return false;
+		}
+	};
+	if (!options.follow) {
+		if (!pass()) throw new ForumError('runtime', 'docs_sync_failed', 'docs-sync stopped at an event it could not write; see the line above');
+		return async () => undefined;
+	}
+	let stopped = false;
+	let retry: NodeJS.Timeout | undefined;
+	const run = () => {
+		if (stopped) return;
+		clearTimeout(retry);
+		retry = undefined;
+		if (!pass() && !stopped) retry = setTimeout(run, options.retryMs ?? 5000);
+	};
+	// Subscribe from before the first pass so nothing committed meanwhile is missed.
+	const mark = service.lastSequence();
+	run();
+	const unsubscribe = service.subscribe(() => run(), {after: mark, filter: {types: [DOCS_SYNC_EVENT]}});
+	log(`docs-sync: following, writing to ${path.relative(process.cwd(), docsRoot(options)) || '.'}`);
+	return async () => {
+		stopped = true;
+		clearTimeout(retry);
+		unsubscribe();
+	};
 }
