@@ -15,6 +15,8 @@ export interface SlaSchedulerOptions {
 
 /** One pass: escalate every thread past its SLA that has not been escalated in its current state. */
 export async function escalateDue(forum: ForumClient): Promise<string[]> {
+	// A disabled forum refuses every dispatch; asking each tick would only fill the log.
+	if (!forum.policy.forum.enabled) return [];
 	const now = forum.now();
 	const due = (await forum.listThreads({states: ['new', 'waiting_human']})).filter(
 		(thread) => thread.escalatedAt === null && isEscalated(thread, now, forum.sla),

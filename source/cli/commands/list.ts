@@ -1,46 +1,74 @@
-import {isEscalated} from '../../forum/rules.js';
+import {isEscalated, isUnanswered, isUnseen} from '../../forum/rules.js';
+import {defaultActorName} from '../../service/forum-service.js';
 import {THREAD_STATES, type Thread, type ThreadState} from '../../forum/types.js';
 import {threadJson} from '../../service/json.js';
 import {safeLine} from '../../text/safe-text.js';
 import {ageSince} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
-import {integerFlag, statesFlag, stringFlag} from '../flags.js';
+import {integerFlag, statesFlag, stringFlag, usage, type Flags} from '../flags.js';
+import {checkLine, LIMITS} from '../../forum/validate.js';
 
 const OPEN_STATES = THREAD_STATES.filter((state) => state !== 'closed');
 
 export const list: CommandSpec = {
 	name: 'list',
 	summary: 'list threads: urgent first, then the longest waiting',
-	usage: `metawsm forum list [--state S[,S...]] [--all] [--ticket T] [--run-id R] [--limit N]
+	usage: `metawsm forum list [--state S[,S...]] [--all] [--ticket T] [--run-id R] [--limit N] [--viewer NAME [--unseen]]
 
 Without --state or --all, lists open threads (every state but closed).
 ! marks an escalated thread; WAIT is the time since its last update.
+With --viewer, * marks a thread with events that viewer has not seen, and --json adds
+"unseen" and "unanswered" (an agent spoke after the last human or operator). --unseen keeps
+only unseen threads (viewer default: METAWSM_ACTOR_NAME or the OS user). list never marks
+anything seen: \`metawsm forum thread --thread-id ID --viewer NAME\` does, like opening the
+thread in the dashboard.
 
 Example:
-  metawsm forum list --state new,waiting_human --json`,
+  metawsm forum list --state new,waiting_human --json
+  metawsm forum list --unseen --viewer ops`,
 	flags: {
 		state: {type: 'string', description: 'only these states (comma-separated)'},
 		all: {type: 'boolean', description: 'include closed threads'},
 		ticket: {type: 'string', description: 'only this ticket'},
 		runId: {type: 'string', description: 'only this run'},
 		limit: {type: 'string', description: 'at most N threads'},
+		viewer: {type: 'string', description: 'mark threads with events NAME has not seen (*)'},
+		unseen: {type: 'boolean', description: 'only threads with events the viewer has not seen'},
 	},
 	async run(context) {
 		const {flags} = context;
 		const states: readonly ThreadState[] | undefined = statesFlag(flags) ?? (flags['all'] === true ? undefined : OPEN_STATES);
 		const limit = integerFlag(flags, 'limit', {min: 1});
+		const unseenOnly = flags['unseen'] === true;
+		const viewer = viewerFlag(flags, unseenOnly);
 		const forum = await context.openForum();
-		const threads = await forum.listThreads({states, ticket: stringFlag(flags, 'ticket'), runId: stringFlag(flags, 'runId'), limit});
+		const filter = {states, ticket: stringFlag(flags, 'ticket'), runId: stringFlag(flags, 'runId')};
+		const seen = viewer === undefined ? undefined : await forum.seenCursors(viewer);
+		const unseen = (thread: Thread) => isUnseen(thread, seen?.get(thread.id));
+		let threads: Thread[];
+		if (unseenOnly) {
+			// Filter before the limit: --limit counts unseen threads.
+			threads = (await forum.listThreads(filter)).filter(unseen);
+			if (limit !== undefined) threads = threads.slice(0, limit);
+		} else {
+			threads = await forum.listThreads({...filter, limit});
+		}
 		const now = forum.now();
 		if (context.json) {
-			context.printJson({threads: threads.map((thread) => threadJson(thread, now, forum.sla))});
+			context.printJson({
+				...(viewer === undefined ? {} : {viewer}),
+				threads: threads.map((thread) => ({
+					...threadJson(thread, now, forum.sla),
+					...(viewer === undefined ? {} : {unseen: unseen(thread), unanswered: isUnanswered(thread), seen_sequence: seen!.get(thread.id) ?? 0}),
+				})),
+			});
 			return 0;
 		}
 		if (threads.length === 0) {
-			context.print('no threads');
+			context.print(unseenOnly ? `no unseen threads for ${safeLine(viewer!)}` : 'no threads');
 			return 0;
 		}
-		context.print(formatTable(threads, now, (thread) => isEscalated(thread, now, forum.sla)));
+		context.print(formatTable(threads, now, (thread) => isEscalated(thread, now, forum.sla), viewer === undefined ? undefined : unseen));
 		return 0;
 	},
 };
@@ -49,9 +77,20 @@ function clip(text: string, max: number): string {
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export function formatTable(threads: Thread[], now: string, escalated: (thread: Thread) => boolean): string {
+/** `--viewer NAME`; with `--unseen` and no name, the actor name. */
+function viewerFlag(flags: Flags, required: boolean): string | undefined {
+	const raw = stringFlag(flags, 'viewer');
+	if (raw === undefined) return required ? defaultActorName() : undefined;
+	const name = raw.trim();
+	const bad = checkLine('--viewer', name, LIMITS.nameChars);
+	if (bad) throw usage('invalid_flag', bad.message);
+	return name;
+}
+
+/** The list table; with `unseen`, a leading * marks threads the viewer has not seen. */
+export function formatTable(threads: Thread[], now: string, escalated: (thread: Thread) => boolean, unseen?: (thread: Thread) => boolean): string {
 	const rows = threads.map((thread) => [
-		thread.id,
+		unseen ? `${unseen(thread) ? '*' : ' '}${thread.id}` : thread.id,
 		`${escalated(thread) ? '!' : ' '}${thread.priority}`,
 		thread.state,
 		clip(safeLine(thread.ticket), 20),
@@ -61,7 +100,7 @@ export function formatTable(threads: Thread[], now: string, escalated: (thread: 
 		thread.assignee ? clip(safeLine(thread.assignee.name), 16) : '-',
 		clip(safeLine(thread.title), 80),
 	]);
-	const header = ['ID', ' PRIORITY', 'STATE', 'TICKET', 'AGENT', 'POSTS', 'WAIT', 'ASSIGNEE', 'TITLE'];
+	const header = [unseen ? ' ID' : 'ID', ' PRIORITY', 'STATE', 'TICKET', 'AGENT', 'POSTS', 'WAIT', 'ASSIGNEE', 'TITLE'];
 	const all = [header, ...rows];
 	const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
 	const rightAligned = new Set([5, 6]);

@@ -1,20 +1,29 @@
-import {THREAD_STATES} from '../../forum/types.js';
+import {msPastSla, waitedMinutes, type SlaRule} from '../../forum/rules.js';
+import {THREAD_STATES, type Thread} from '../../forum/types.js';
+import type {ForumStatus} from '../../service/forum-service.js';
 import {threadJson} from '../../service/json.js';
 import {safeLine} from '../../text/safe-text.js';
-import {ageSince} from '../../text/time.js';
+import {formatAge} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
 import {stringFlag} from '../flags.js';
+
+/** Escalated threads listed under Forum: (the original's limit); Guidance lists them all. */
+export const STATUS_THREAD_LINES = 5;
 
 export const status: CommandSpec = {
 	name: 'status',
 	summary: 'counts by state, escalations, and what to do about them',
-	usage: `metawsm forum status [--ticket T] [--run-id R] [--fail-on-escalation]
+	usage: `metawsm forum status [--ticket T] [--run-id R] [--json] [--fail-on-escalation]
 
-Prints the Forum: block, up to 5 escalated threads, and a Guidance: line per escalated
-thread with the command that answers it. --fail-on-escalation exits 1 when any exists.
+Prints the Forum: block (counts by state and escalations), up to ${STATUS_THREAD_LINES} escalated
+threads, and a Guidance: line per escalated thread followed by the command that answers it.
+A thread is escalated while it is new or waiting_human and either high/urgent or past its SLA
+(forum.sla.escalation_minutes, per priority: forum.sla.escalation_minutes_by_priority).
+Exits 0; with --fail-on-escalation, exits 1 when any thread is escalated.
 
 Example:
-  metawsm forum status --ticket OPS-7`,
+  metawsm forum status --ticket OPS-7
+  watch -n 30 metawsm forum status --fail-on-escalation`,
 	flags: {
 		ticket: {type: 'string', description: 'only this ticket'},
 		runId: {type: 'string', description: 'only this run'},
@@ -26,30 +35,61 @@ Example:
 		const report = await forum.status(filter);
 		const now = forum.now();
 		const code = context.flags['failOnEscalation'] === true && report.escalations > 0 ? 1 : 0;
-		if (context.json) {
-			context.printJson({
-				forum: {total: report.total, ...report.counts, escalations: report.escalations},
-				last_sequence: report.lastSequence,
-				escalated: report.escalated.map((thread) => threadJson(thread, now, forum.sla)),
-			});
-			return code;
-		}
-		const counts = THREAD_STATES.map((state) => `${state}=${report.counts[state]}`).join(' ');
-		const lines = [`Forum: total=${report.total} ${counts} escalations=${report.escalations}`];
-		for (const thread of report.escalated.slice(0, 5)) {
-			lines.push(
-				`  ! ${thread.id} ${thread.priority} ${thread.state} ${safeLine(thread.ticket)} ${safeLine(thread.agentName)} waiting ${ageSince(thread.updatedAt, now)}: ${safeLine(thread.title)}`,
-			);
-		}
-		if (report.escalated.length > 5) lines.push(`  … and ${report.escalated.length - 5} more (metawsm forum list --state new,waiting_human)`);
-		if (report.escalated.length > 0) {
-			lines.push('Guidance:');
-			for (const thread of report.escalated) {
-				lines.push(`- forum thread=${thread.id} state=${thread.state} priority=${thread.priority} title=${safeLine(thread.title)}`);
-				lines.push(`  metawsm forum answer --thread-id ${thread.id} --body "..."`);
-			}
-		}
-		context.print(lines.join('\n'));
+		if (context.json) context.printJson(statusJson(report, now, forum.sla, filter));
+		else context.print(formatStatus(report, now, forum.sla));
 		return code;
 	},
 };
+
+/** The command that answers an escalated thread. */
+export function answerCommand(thread: Pick<Thread, 'id'>): string {
+	return `metawsm forum answer --thread-id ${thread.id} --body "..."`;
+}
+
+/** `status --json`: the same numbers as the text, plus each escalated thread in full. */
+export function statusJson(report: ForumStatus, now: string, sla: SlaRule, filter: {ticket?: string; runId?: string} = {}) {
+	return {
+		ticket: filter.ticket ?? null,
+		run_id: filter.runId ?? null,
+		forum: {total: report.total, ...report.counts, escalations: report.escalations},
+		last_sequence: report.lastSequence,
+		escalated: report.escalated.map((thread) => ({
+			...threadJson(thread, now, sla),
+			waited_minutes: waitedMinutes(thread, now),
+			minutes_past_sla: Math.max(0, Math.floor(msPastSla(thread, now, sla) / 60_000)),
+		})),
+		guidance: report.escalated.map((thread) => ({
+			thread_id: thread.id,
+			state: thread.state,
+			priority: thread.priority,
+			title: thread.title,
+			command: answerCommand(thread),
+		})),
+	};
+}
+
+/**
+ * The original's layout: `Forum:` with a `- total= new= ... escalations=` line and up to five
+ * `- thread=` lines, then `Guidance:` with a `- forum thread=` line per escalated thread.
+ */
+export function formatStatus(report: ForumStatus, now: string, sla: SlaRule): string {
+	const counts = THREAD_STATES.map((state) => `${state}=${report.counts[state]}`).join(' ');
+	const lines = ['Forum:', `  - total=${report.total} ${counts} escalations=${report.escalations}`];
+	for (const thread of report.escalated.slice(0, STATUS_THREAD_LINES)) {
+		const past = msPastSla(thread, now, sla);
+		const assignee = thread.assignee ? `${thread.assignee.type}/${safeLine(thread.assignee.name)}` : '-/-';
+		lines.push(
+			`  - thread=${thread.id} state=${thread.state} priority=${thread.priority} ticket=${safeLine(thread.ticket)} assignee=${assignee} posts=${thread.postsCount} updated_at=${thread.updatedAt} waited=${formatAge(Date.parse(now) - Date.parse(thread.updatedAt))}${past >= 0 ? ` past_sla=${formatAge(past)}` : ''} title=${safeLine(thread.title)}`,
+		);
+	}
+	const more = report.escalated.length - STATUS_THREAD_LINES;
+	if (more > 0) lines.push(`  - ... and ${more} more escalated (metawsm forum list --state new,waiting_human)`);
+	if (report.escalated.length > 0) {
+		lines.push('Guidance:');
+		for (const thread of report.escalated) {
+			lines.push(`  - forum thread=${thread.id} state=${thread.state} priority=${thread.priority} title=${safeLine(thread.title)}`);
+			lines.push(`    ${answerCommand(thread)}`);
+		}
+	}
+	return lines.join('\n');
+}

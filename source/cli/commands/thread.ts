@@ -5,21 +5,32 @@ import {threadDetailJson} from '../../service/json.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
 import {ageSince, formatTime} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
-import {threadIdFlag} from '../flags.js';
+import {stringFlag, threadIdFlag, usage} from '../flags.js';
+import {checkLine, LIMITS} from '../../forum/validate.js';
 
 export const thread: CommandSpec = {
 	name: 'thread',
 	summary: 'show a thread: question, posts, assignments, state history',
-	usage: `metawsm forum thread --thread-id ID
+	usage: `metawsm forum thread --thread-id ID [--viewer NAME]
+
+With --viewer, also marks the thread seen by NAME up to its last event (what opening it in
+the dashboard does); see \`metawsm forum list --unseen --viewer NAME\`.
 
 Example:
   metawsm forum thread --thread-id t-8k2m4q9x1z --json`,
-	flags: {threadId: {type: 'string', description: 'thread (required)'}},
+	flags: {
+		threadId: {type: 'string', description: 'thread (required)'},
+		viewer: {type: 'string', description: 'mark the thread seen by NAME'},
+	},
 	async run(context) {
 		const threadId = threadIdFlag(context.flags);
+		const viewer = stringFlag(context.flags, 'viewer')?.trim();
+		const badViewer = viewer === undefined ? undefined : checkLine('--viewer', viewer, LIMITS.nameChars);
+		if (badViewer) throw usage('invalid_flag', badViewer.message);
 		const forum = await context.openForum();
 		const detail = await forum.getThread(threadId);
 		if (!detail) throw new ForumError('refused', 'unknown_thread', `no thread with id ${threadId}; see \`metawsm forum list\``);
+		if (viewer !== undefined) await forum.markSeen(threadId, viewer, detail.thread.lastSequence);
 		const now = forum.now();
 		if (context.json) {
 			context.printJson(threadDetailJson(detail, now, forum.sla));
