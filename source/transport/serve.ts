@@ -1,15 +1,66 @@
 /** The Redis side of `metawsm forum serve`: outbox relay and remote command consumer. */
 import type {Policy} from '../policy/policy.js';
 import type {ForumService} from '../service/forum-service.js';
+import {startCommandConsumer, type CommandConsumer} from './command-consumer.js';
+import {openConnection} from './connection.js';
+import {redactUrl} from './redis-url.js';
+import {startRelay, type Relay} from './relay.js';
 
 export interface RedisServeOptions {
 	url: string;
 	policy: Policy;
 	log: (line: string) => void;
+	/** Consumer name in the commands group (default policy forum.redis.consumer). */
+	consumer?: string;
+	/** See CommandConsumerOptions.claimIdleMs. */
+	claimIdleMs?: number;
+}
+
+/** Running relay and consumer, for callers that want to look inside (tests, status). */
+export interface RedisServe {
+	relay: Relay;
+	consumer: CommandConsumer;
+	stop(): Promise<void>;
 }
 
 /** Start relay and command consumer; returns stop. */
-export async function startRedisServe(_service: ForumService, _options: RedisServeOptions): Promise<() => Promise<void>> {
-	// Filled in by the Redis transport work (issue 4).
-	throw new Error('the Redis transport is not part of this build yet');
+export async function startRedisServe(service: ForumService, options: RedisServeOptions): Promise<() => Promise<void>> {
+	const serve = startRedisServeParts(service, options);
+	return serve.stop;
+}
+
+export function startRedisServeParts(service: ForumService, options: RedisServeOptions): RedisServe {
+	const {url, policy, log} = options;
+	const shown = redactUrl(url);
+	let stopping = false;
+	const onState = (state: string, reason?: string) => {
+		if (stopping) return;
+		if (state === 'connected') log(`redis: connected to ${shown}`);
+		else if (state === 'reconnecting') log(`redis: lost ${shown}${reason ? ` (${reason})` : ''}; reconnecting`);
+	};
+	const redis = openConnection(url, {name: 'serve', onState});
+	// Blocking reads get their own connection (and a timeout longer than their BLOCK).
+	const blocking = openConnection(url, {name: 'serve-commands', commandTimeoutMs: 10_000});
+	const relay = startRelay(service, {redis, url, policy, log});
+	const consumer = startCommandConsumer(service, {
+		redis,
+		blocking,
+		url,
+		policy,
+		log,
+		consumer: options.consumer,
+		claimIdleMs: options.claimIdleMs,
+	});
+	return {
+		relay,
+		consumer,
+		async stop() {
+			stopping = true;
+			await consumer.stop();
+			await relay.stop();
+			blocking.disconnect();
+			await redis.quit().catch(() => redis.disconnect());
+			log(`redis: disconnected from ${shown}`);
+		},
+	};
 }

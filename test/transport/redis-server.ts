@@ -1,0 +1,121 @@
+/** A private redis-server for one test file: free loopback port, temp dir, no persistence unless asked. */
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {Redis} from 'ioredis';
+import {describe} from 'vitest';
+
+const available = spawnSync('redis-server', ['--version'], {stdio: 'ignore'}).status === 0;
+
+/** `describe`, or a skip with a one-line notice when redis-server is missing (a failure under CI=true). */
+export function describeWithRedis(name: string, body: () => void): void {
+	if (available) return describe(name, body);
+	if (process.env['CI'] === 'true') {
+		describe(name, () => {
+			throw new Error('redis-server is not installed; .ci/run installs it');
+		});
+		return;
+	}
+	console.warn(`skipping "${name}": redis-server is not installed`);
+	describe.skip(name, body);
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const {port} = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export interface RedisServerOptions {
+	/** Extra config lines, e.g. ACL users: ['user alice on >secret ~* &* +@all']. */
+	config?: string[];
+}
+
+export class RedisServer {
+	readonly dir: string;
+	private child: ChildProcess | undefined;
+	private constructor(
+		readonly port: number,
+		private readonly options: RedisServerOptions,
+	) {
+		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metawsm-redis-'));
+	}
+
+	static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
+		const server = new RedisServer(await freePort(), options);
+		await server.resume();
+		return server;
+	}
+
+	get url(): string {
+		return `redis://127.0.0.1:${this.port}`;
+	}
+
+	/** Start (again) on the same port and dir; it loads dump.rdb if a SAVE wrote one. */
+	async resume(): Promise<void> {
+		const conf = path.join(this.dir, 'redis.conf');
+		fs.writeFileSync(
+			conf,
+			[`port ${this.port}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', `dir ${this.dir}`, 'daemonize no', 'loglevel warning', ...(this.options.config ?? [])].join('\n') + '\n',
+		);
+		const child = spawn('redis-server', [conf], {stdio: ['ignore', 'pipe', 'pipe']});
+		this.child = child;
+		let output = '';
+		child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		const deadline = Date.now() + 10_000;
+		for (;;) {
+			if (child.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
+			if (await this.answers()) return;
+			if (Date.now() > deadline) throw new Error(`redis-server did not start on ${this.port}: ${output}`);
+			await new Promise((resolve) => setTimeout(resolve, 25));
+		}
+	}
+
+	private answers(): Promise<boolean> {
+		return new Promise((resolve) => {
+			const socket = net.connect(this.port, '127.0.0.1');
+			socket.once('connect', () => {
+				socket.write('PING\r\n');
+			});
+			socket.once('data', (data) => {
+				socket.destroy();
+				// -NOAUTH also means it is up.
+				resolve(/PONG|NOAUTH/.test(data.toString()));
+			});
+			socket.once('error', () => resolve(false));
+		});
+	}
+
+	/** Stop at once (SIGKILL: no save), like a crash. */
+	async kill(): Promise<void> {
+		const child = this.child;
+		if (!child || child.exitCode !== null) return;
+		await new Promise<void>((resolve) => {
+			child.once('exit', () => resolve());
+			child.kill('SIGKILL');
+		});
+		this.child = undefined;
+	}
+
+	/** Stop and remove the temp dir. */
+	async stop(): Promise<void> {
+		await this.kill();
+		fs.rmSync(this.dir, {recursive: true, force: true});
+	}
+
+	/** A plain client for assertions (closed by the caller). */
+	client(url = this.url): Redis {
+		const client = new Redis(url, {lazyConnect: false, maxRetriesPerRequest: 1});
+		// Outage tests stop the server under it; its reconnect errors are expected.
+		client.on('error', () => undefined);
+		return client;
+	}
+}
