@@ -1,0 +1,454 @@
+/**
+ * The whole dashboard frame as lines of styled segments: a pure function of what is on
+ * screen. Ink draws it live; `--once` prints it as plain text. Never taller than rows - 1.
+ */
+import type {SlaRule} from '../forum/rules.js';
+import {allowedTransitions, isEscalated, msPastSla} from '../forum/rules.js';
+import type {Thread, ThreadState} from '../forum/types.js';
+import type {SourceInfo} from '../service/client.js';
+import type {ThreadDetail} from '../service/forum-service.js';
+import {safeLine, safeText} from '../text/safe-text.js';
+import {formatAge} from '../text/time.js';
+import {hintBar, KEYMAP, type View} from './keymap.js';
+import {SECTIONS, type Queue, type QueueEntry} from './queue-model.js';
+import {fit, textWidth, truncate, wrap} from './text-fit.js';
+
+export type Style = 'plain' | 'dim' | 'bold' | 'title' | 'selected' | 'escalated' | 'urgent' | 'high' | 'unseen' | 'ok' | 'error' | 'key' | 'tab' | 'activeTab' | 'border';
+
+export interface Segment {
+	text: string;
+	style?: Style;
+}
+export type Line = Segment[];
+
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 12;
+/** From this width the preview sits beside the list instead of below it. */
+export const WIDE_COLUMNS = 150;
+
+/** What is being typed or chosen on the prompt line. */
+export type Prompt =
+	| {kind: 'text'; purpose: 'answer' | 'post' | 'assign' | 'filter'; threadId?: string; value: string}
+	| {kind: 'menu'; purpose: 'state' | 'priority'; threadId: string; options: readonly string[]; index: number}
+	| {kind: 'confirm'; purpose: 'close'; threadId: string};
+
+export interface Notice {
+	text: string;
+	tone: 'ok' | 'error' | 'info';
+}
+
+export interface FrameInput {
+	columns: number;
+	rows: number;
+	queue: Queue;
+	sectionIndex: number;
+	selectedId: string | undefined;
+	/** First list row on screen. */
+	top: number;
+	view: View;
+	/** Detail of the selected (queue) or open (detail view) thread, when loaded. */
+	detail: ThreadDetail | undefined;
+	/** The open thread does not exist (detail view). */
+	detailMissing?: boolean;
+	/** First detail line on screen. */
+	detailScroll: number;
+	help: boolean;
+	prompt: Prompt | undefined;
+	filter: string;
+	notice: Notice | undefined;
+	feedError: string | undefined;
+	source: SourceInfo;
+	lastSequence: number;
+	operator: string;
+	now: string;
+	sla: SlaRule;
+	/** Thread titles by id, for prompts about a thread that left the list. */
+	threadOf: (id: string) => Thread | undefined;
+}
+
+export interface Layout {
+	tooSmall: boolean;
+	wide: boolean;
+	/** Queue rows on screen. */
+	listHeight: number;
+	listWidth: number;
+	/** Preview lines (below the list, or beside it when wide). */
+	previewHeight: number;
+	previewWidth: number;
+	/** Detail view body lines. */
+	detailHeight: number;
+}
+
+/** Header, tabs, hint/prompt line and status line around the body. */
+const CHROME = 4;
+
+export function layout(columns: number, rows: number): Layout {
+	const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
+	const body = Math.max(0, rows - 1 - CHROME);
+	const wide = columns >= WIDE_COLUMNS;
+	if (wide) {
+		const listWidth = Math.floor(columns * 0.55);
+		return {tooSmall, wide, listHeight: body, listWidth, previewHeight: body, previewWidth: columns - listWidth - 3, detailHeight: body};
+	}
+	const previewHeight = body >= 16 ? Math.min(10, Math.floor(body / 3)) : 0;
+	return {tooSmall, wide, listHeight: body - previewHeight, listWidth: columns, previewHeight, previewWidth: columns, detailHeight: body};
+}
+
+const STATE_LABEL: Record<ThreadState, string> = {
+	new: 'new',
+	triaged: 'triaged',
+	waiting_operator: 'waiting_op',
+	waiting_human: 'waiting_human',
+	answered: 'answered',
+	closed: 'closed',
+};
+
+function pad(line: Line, width: number): Line {
+	const used = line.reduce((sum, segment) => sum + textWidth(segment.text), 0);
+	return used < width ? [...line, {text: ' '.repeat(width - used)}] : line;
+}
+
+/** Keep a line within `width` cells, cutting the last segments that do not fit. */
+export function clip(line: Line, width: number): Line {
+	const out: Line = [];
+	let left = width;
+	for (const segment of line) {
+		if (left <= 0) break;
+		const w = textWidth(segment.text);
+		if (w <= left) {
+			out.push(segment);
+			left -= w;
+		} else {
+			out.push({...segment, text: truncate(segment.text, left)});
+			left = 0;
+		}
+	}
+	return out;
+}
+
+export function lineText(line: Line): string {
+	return line.map((segment) => segment.text).join('');
+}
+
+function localClock(iso: string): string {
+	const date = new Date(iso);
+	return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+/** `13:50` today, `11-24 13:50` on another day (local time). */
+export function shortTime(iso: string, now: string): string {
+	const date = new Date(iso);
+	const hm = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+	if (new Date(now).toDateString() === date.toDateString()) return hm;
+	return `${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')} ${hm}`;
+}
+
+function header(input: FrameInput): Line {
+	const c = input.queue.stateCounts;
+	const left: Line = [
+		{text: ' metawsm forum  ', style: 'title'},
+		{text: `needs human ${c.new + c.waiting_human}`, style: c.new + c.waiting_human > 0 ? 'bold' : 'plain'},
+		{text: ' · '},
+		{text: `escalated ${input.queue.escalations}`, style: input.queue.escalations > 0 ? 'escalated' : 'plain'},
+		{text: ` · waiting op ${c.waiting_operator} · answered ${c.answered} · closed ${c.closed}`},
+	];
+	const right = `${safeLine(input.operator)}  ${localClock(input.now)} `;
+	const room = input.columns - textWidth(right);
+	return [...pad(clip(left, room - 1), room), {text: right, style: 'dim'}];
+}
+
+function tabs(input: FrameInput): Line {
+	const line: Line = [{text: ' '}];
+	SECTIONS.forEach((section, index) => {
+		const count = input.queue.sections[section.id].length;
+		const label = `${index + 1} ${section.label} ${count}`;
+		if (index === input.sectionIndex) line.push({text: `[${label}]`, style: 'activeTab'});
+		else line.push({text: ` ${label} `, style: 'tab'});
+		line.push({text: ' '});
+	});
+	if (input.filter !== '' && !(input.prompt?.kind === 'text' && input.prompt.purpose === 'filter')) {
+		line.push({text: ` /${safeLine(input.filter)}`, style: 'bold'}, {text: ' (Esc clears)', style: 'dim'});
+	}
+	return line;
+}
+
+interface Columns {
+	state: boolean;
+	agent: boolean;
+	over: boolean;
+	assignee: boolean;
+	title: number;
+}
+
+function columnsFor(width: number): Columns {
+	const full = {state: true, agent: true, over: true, assignee: true};
+	const cols = width >= 96 ? full : width >= 80 ? {...full, over: false, assignee: false} : {state: false, agent: true, over: false, assignee: false};
+	let fixed = 4 + 7 + 9 + 9 + 5; // marks, priority, ticket, posts+wait
+	if (cols.state) fixed += 14;
+	if (cols.agent) fixed += 10;
+	if (cols.over) fixed += 6;
+	if (cols.assignee) fixed += 9;
+	return {...cols, title: Math.max(8, width - fixed)};
+}
+
+export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla'>, width: number, selected: boolean): Line {
+	const t = entry.thread;
+	const cols = columnsFor(width);
+	const priorityStyle: Style = t.priority === 'urgent' ? 'urgent' : t.priority === 'high' ? 'high' : 'plain';
+	const waited = formatAge(Date.parse(input.now) - Date.parse(t.updatedAt));
+	const line: Line = [
+		{text: selected ? '▶' : ' ', style: 'bold'},
+		{text: entry.unseen ? '•' : ' ', style: 'unseen'},
+		{text: entry.escalated ? '!' : ' ', style: 'escalated'},
+		{text: ' '},
+		{text: fit(t.priority, 6), style: priorityStyle},
+		{text: ' '},
+	];
+	if (cols.state) line.push({text: fit(STATE_LABEL[t.state], 13), style: t.state === 'closed' ? 'dim' : 'plain'}, {text: ' '});
+	line.push({text: fit(safeLine(t.ticket), 8), style: 'bold'}, {text: ' '});
+	if (cols.agent) line.push({text: fit(safeLine(t.agentName), 9)}, {text: ' '});
+	line.push({text: fit(safeLine(t.title), cols.title)}, {text: ' '});
+	line.push({text: fit(String(t.postsCount), 3, 'right')}, {text: ' '});
+	line.push({text: fit(waited, 4, 'right'), style: entry.escalated ? 'escalated' : 'plain'});
+	if (cols.over) {
+		const past = entry.escalated ? msPastSla(t, input.now, input.sla) : 0;
+		const over = past > 0 ? `+${formatAge(past)}` : '';
+		line.push({text: ' '}, {text: fit(over, 5, 'right'), style: 'escalated'});
+	}
+	if (cols.assignee) line.push({text: ' '}, {text: fit(t.assignee ? safeLine(t.assignee.name) : '-', 8), style: t.assignee ? 'plain' : 'dim'});
+	const fitted = pad(clip(line, width), width);
+	return selected ? fitted.map((segment) => ({...segment, style: 'selected' as Style})) : fitted;
+}
+
+function emptyText(sectionIndex: number, filter: string): string {
+	if (filter.trim() !== '') return `  no thread matches /${safeLine(filter)} here — Esc clears the filter`;
+	const id = SECTIONS[sectionIndex]?.id;
+	if (id === 'needs_human') return '  nothing needs a human right now ✓';
+	if (id === 'needs_me') return '  nothing unseen and unanswered is assigned to you';
+	return '  no threads here';
+}
+
+/** The visible slice of a section: only these rows are formatted (10k threads cost the same as 10). */
+export function windowRows(entries: readonly QueueEntry[], top: number, height: number): {rows: readonly QueueEntry[]; top: number} {
+	const maxTop = Math.max(0, entries.length - height);
+	const start = Math.min(Math.max(0, top), maxTop);
+	return {rows: entries.slice(start, start + height), top: start};
+}
+
+function listLines(input: FrameInput, box: Layout): Line[] {
+	const entries = input.queue.sections[SECTIONS[input.sectionIndex]!.id];
+	if (entries.length === 0) return [[{text: emptyText(input.sectionIndex, input.filter), style: 'dim'}]];
+	const {rows} = windowRows(entries, input.top, box.listHeight);
+	return rows.map((entry) => queueRow(entry, input, box.listWidth, entry.thread.id === input.selectedId));
+}
+
+function describeThread(thread: Thread, input: Pick<FrameInput, 'now' | 'sla'>): Line {
+	const waited = formatAge(Date.parse(input.now) - Date.parse(thread.updatedAt));
+	const line: Line = [
+		{text: safeLine(thread.ticket), style: 'bold'},
+		{text: ` · ${safeLine(thread.agentName)} · `},
+		{text: thread.priority, style: thread.priority === 'urgent' ? 'urgent' : thread.priority === 'high' ? 'high' : 'plain'},
+		{text: ` · ${thread.state} ${waited} · assignee ${thread.assignee ? `${thread.assignee.type}:${safeLine(thread.assignee.name)}` : '-'}`},
+	];
+	if (isEscalated(thread, input.now, input.sla)) {
+		const past = msPastSla(thread, input.now, input.sla);
+		line.push({text: ' · ', style: 'plain'}, {text: past > 0 ? `ESCALATED +${formatAge(past)} past SLA` : 'ESCALATED', style: 'escalated'});
+	}
+	return line;
+}
+
+interface Message {
+	author: string;
+	authorType: string;
+	at: string;
+	body: string;
+}
+
+function messages(detail: ThreadDetail): Message[] {
+	const t = detail.thread;
+	return [
+		{author: t.createdBy.name, authorType: t.createdBy.type, at: t.createdAt, body: t.body},
+		...detail.posts.map((post) => ({author: post.authorName, authorType: post.authorType, at: post.createdAt, body: post.body})),
+	];
+}
+
+/** A compact conversation: `author time  text`, wrapped under the text column. */
+function compactConversation(detail: ThreadDetail, now: string, width: number): Line[] {
+	const all = messages(detail);
+	const nameWidth = Math.min(10, Math.max(...all.map((m) => textWidth(safeLine(m.author)))));
+	const lines: Line[] = [];
+	for (const message of all) {
+		const time = shortTime(message.at, now);
+		const lead = `${fit(safeLine(message.author), nameWidth)} ${time}  `;
+		const bodyWidth = Math.max(10, width - textWidth(lead));
+		const body = wrap(safeText(message.body, {multiline: true}).trim(), bodyWidth);
+		body.forEach((text, index) => {
+			lines.push(
+				index === 0
+					? [{text: lead.slice(0, nameWidth), style: message.authorType === 'agent' ? 'bold' : 'ok'}, {text: lead.slice(nameWidth), style: 'dim'}, {text}]
+					: [{text: ' '.repeat(textWidth(lead))}, {text}],
+			);
+		});
+	}
+	return lines;
+}
+
+function previewLines(input: FrameInput, box: Layout): Line[] {
+	const height = box.previewHeight;
+	if (height <= 0) return [];
+	const width = box.previewWidth;
+	const detail = input.detail && input.detail.thread.id === input.selectedId ? input.detail : undefined;
+	const rule = (text: string): Line => [{text: truncate(text, width), style: 'border'}];
+	if (!detail) {
+		const lines: Line[] = [rule('┌' + '─'.repeat(width - 1))];
+		lines.push([{text: input.selectedId ? '│ loading…' : '│ no thread selected', style: 'dim'}]);
+		return lines;
+	}
+	const head: Line = [{text: '┌ ', style: 'border'}, ...describeThread(detail.thread, input), {text: ' '}];
+	const headLine = clip(head, width);
+	const used = headLine.reduce((sum, s) => sum + textWidth(s.text), 0);
+	headLine.push({text: '─'.repeat(Math.max(0, width - used)), style: 'border'});
+	const title: Line = [{text: '│ ', style: 'border'}, {text: safeLine(detail.thread.title), style: 'bold'}];
+	const body = compactConversation(detail, input.now, width - 2).map((line): Line => [{text: '│ ', style: 'border'}, ...line]);
+	// The newest messages matter most in a preview: keep the tail.
+	const room = height - 2;
+	const tail = body.length > room ? body.slice(body.length - room) : body;
+	return [headLine, title, ...tail].slice(0, height).map((line) => clip(line, width));
+}
+
+/** Every line of the open thread: header, conversation, assignments, state history. */
+export function detailLines(detail: ThreadDetail | undefined, input: Pick<FrameInput, 'now' | 'sla' | 'detailMissing'>, width: number): Line[] {
+	if (!detail && input.detailMissing) return [[{text: ' thread not found — it may have been removed; Esc goes back', style: 'error'}]];
+	if (!detail) return [[{text: ' loading…', style: 'dim'}]];
+	const t = detail.thread;
+	const lines: Line[] = [
+		clip([{text: ' '}, ...describeThread(t, input), {text: ` · ${t.id}`, style: 'dim'}], width),
+		clip([{text: ' '}, {text: safeLine(t.title), style: 'title'}], width),
+		[],
+	];
+	for (const message of messages(detail)) {
+		lines.push(clip([{text: ' ── ', style: 'border'}, {text: safeLine(message.author), style: message.authorType === 'agent' ? 'bold' : 'ok'}, {text: ` (${message.authorType}) · ${shortTime(message.at, input.now)} `, style: 'dim'}, {text: '──', style: 'border'}], width));
+		for (const text of wrap(safeText(message.body, {multiline: true}).trim(), width - 3)) lines.push([{text: `   ${text}`}]);
+		lines.push([]);
+	}
+	if (detail.assignments.length > 0) {
+		lines.push([{text: ' Assignments', style: 'bold'}]);
+		for (const a of detail.assignments) {
+			const note = a.note ? `  “${safeLine(a.note)}”` : '';
+			lines.push(clip([{text: `   ${shortTime(a.assignedAt, input.now)}  `, style: 'dim'}, {text: `${a.fromName ? safeLine(a.fromName) : '-'} → ${a.toType}:${safeLine(a.toName)} by ${safeLine(a.assignedByName)}${note}`}], width));
+		}
+		lines.push([]);
+	}
+	lines.push([{text: ' State history', style: 'bold'}]);
+	lines.push(clip([{text: `   ${shortTime(t.createdAt, input.now)}  `, style: 'dim'}, {text: `opened as new by ${t.createdBy.type} ${safeLine(t.createdBy.name)}`}], width));
+	for (const tr of detail.transitions) {
+		lines.push(clip([{text: `   ${shortTime(tr.changedAt, input.now)}  `, style: 'dim'}, {text: `${tr.fromState} → ${tr.toState} by ${tr.actorType} ${safeLine(tr.actorName)}`}], width));
+	}
+	if (t.state !== 'closed') lines.push([{text: `   next: ${allowedTransitions(t.state).join(', ')}`, style: 'dim'}]);
+	return lines;
+}
+
+function helpLines(view: View, width: number, height: number): Line[] {
+	const lines: Line[] = [[{text: ' Keys', style: 'title'}, {text: view === 'detail' ? ' (thread view)' : ' (queue)', style: 'dim'}, {text: '   any key closes this help', style: 'dim'}]];
+	const bindings = KEYMAP.filter((binding) => binding.views.includes(view));
+	const entries: Line[] = bindings.map((binding) => [{text: ` ${fit(binding.label, 7)}`, style: 'key'}, {text: binding.description}]);
+	const perColumn = Math.max(1, height - 1);
+	const columnCount = Math.ceil(entries.length / perColumn);
+	const columnWidth = Math.floor(width / Math.max(1, columnCount));
+	for (let row = 0; row < Math.min(perColumn, entries.length); row++) {
+		const line: Line = [];
+		for (let col = 0; col < columnCount; col++) {
+			const entry = entries[col * perColumn + row];
+			if (entry) line.push(...pad(clip(entry, columnWidth - 1), columnWidth));
+		}
+		lines.push(line);
+	}
+	return lines;
+}
+
+function hintLine(input: FrameInput): Line {
+	const line: Line = [];
+	for (const {key, word} of hintBar(input.view)) line.push({text: ` ${key}`, style: 'key'}, {text: ` ${word} `});
+	const extra: Line = input.view === 'detail' ? [{text: ' Esc', style: 'key'}, {text: ' back '}] : [{text: ' Enter', style: 'key'}, {text: ' open '}];
+	const width = (segments: Line) => segments.reduce((sum, s) => sum + textWidth(s.text), 0);
+	// The way back out of a thread matters more than the rest: it goes first there.
+	if (input.view === 'detail') return [...extra, ...line];
+	return width(line) + width(extra) <= input.columns ? [...line, ...extra] : line;
+}
+
+function promptLine(prompt: Prompt, input: FrameInput): Line {
+	const thread = 'threadId' in prompt && prompt.threadId ? input.threadOf(prompt.threadId) : undefined;
+	const ticket = thread ? safeLine(thread.ticket) : '';
+	if (prompt.kind === 'text') {
+		const label = prompt.purpose === 'filter' ? ' filter /' : prompt.purpose === 'assign' ? ` assign ${ticket} to ›` : ` ${prompt.purpose} ${ticket} ›`;
+		const help = prompt.purpose === 'filter' ? 'Enter keep · Esc clear' : 'Enter send · Esc cancel';
+		const room = input.columns - textWidth(label) - textWidth(help) - 4;
+		const value = safeLine(prompt.value);
+		const shown = textWidth(value) > room ? `…${value.slice(-(room - 1))}` : value;
+		return [{text: label, style: 'bold'}, {text: ` ${shown}`}, {text: '█', style: 'dim'}, {text: `  ${help}`, style: 'dim'}];
+	}
+	if (prompt.kind === 'menu') {
+		const line: Line = [{text: ` ${prompt.purpose} of ${ticket}:`, style: 'bold'}];
+		prompt.options.forEach((option, index) => {
+			line.push({text: ' '});
+			line.push(index === prompt.index ? {text: `[${index + 1} ${option}]`, style: 'activeTab'} : {text: ` ${index + 1} ${option} `});
+		});
+		line.push({text: '  ←/→ or 1-9 · Enter · Esc', style: 'dim'});
+		return line;
+	}
+	const title = thread ? ` “${safeLine(thread.title)}”` : '';
+	return [{text: ` close ${ticket}${title}?`, style: 'bold'}, {text: ' y/N', style: 'key'}];
+}
+
+function statusLine(input: FrameInput): Line {
+	const source = input.source;
+	const where = source.kind === 'sqlite' ? safeLine(source.location) : safeLine(source.redis?.url ?? source.location);
+	const redis = source.redis
+		? `redis ${source.redis.state}${source.redis.lagEvents !== undefined ? ` lag ${source.redis.lagEvents}` : ''}`
+		: 'redis off';
+	const line: Line = [{text: ` ${where} · seq ${input.lastSequence} · ${redis}`, style: 'dim'}];
+	if (input.feedError) line.push({text: ' · ', style: 'dim'}, {text: `⚠ ${safeLine(input.feedError)}`, style: 'error'});
+	if (input.notice) {
+		const mark = input.notice.tone === 'ok' ? '✓ ' : input.notice.tone === 'error' ? '✗ ' : '';
+		line.push({text: ' · ', style: 'dim'}, {text: `${mark}${safeLine(input.notice.text)}`, style: input.notice.tone === 'ok' ? 'ok' : input.notice.tone === 'error' ? 'error' : 'plain'});
+	}
+	return line;
+}
+
+/** The frame: at most rows - 1 lines, each at most `columns` cells. */
+export function buildFrame(input: FrameInput): Line[] {
+	const box = layout(input.columns, input.rows);
+	if (box.tooSmall) {
+		return [[{text: truncate(` pane too small (${input.columns}x${input.rows}); needs at least ${MIN_COLUMNS}x${MIN_ROWS} · q quits`, input.columns), style: 'error'}]];
+	}
+	const lines: Line[] = [header(input), tabs(input)];
+	if (input.help) {
+		lines.push(...helpLines(input.view, input.columns, box.detailHeight).slice(0, box.detailHeight));
+		while (lines.length < 2 + box.detailHeight) lines.push([]);
+	} else if (input.view === 'detail') {
+		const all = detailLines(input.detail, input, input.columns);
+		const start = Math.min(Math.max(0, input.detailScroll), Math.max(0, all.length - box.detailHeight));
+		lines.push(...all.slice(start, start + box.detailHeight));
+		while (lines.length < 2 + box.detailHeight) lines.push([]);
+	} else {
+		const list = listLines(input, box);
+		while (list.length < box.listHeight) list.push([]);
+		const preview = previewLines(input, box);
+		if (box.wide) {
+			for (let i = 0; i < box.listHeight; i++) {
+				lines.push([...pad(clip(list[i] ?? [], box.listWidth), box.listWidth), {text: ' │ ', style: 'border'}, ...(preview[i] ?? [])]);
+			}
+		} else {
+			lines.push(...list.slice(0, box.listHeight), ...preview);
+			while (lines.length < 2 + box.listHeight + box.previewHeight) lines.push([]);
+		}
+	}
+	lines.push(input.prompt ? promptLine(input.prompt, input) : hintLine(input));
+	lines.push(statusLine(input));
+	return lines.slice(0, input.rows - 1).map((line) => clip(line, input.columns));
+}
+
+/** The frame as plain text (for `--once`, tests and README captures). */
+export function frameText(lines: readonly Line[]): string {
+	return lines.map((line) => lineText(line).trimEnd()).join('\n');
+}

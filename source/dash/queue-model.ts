@@ -1,0 +1,155 @@
+/**
+ * The queue as data: which threads are in which section, in what order. Pure and cheap
+ * enough to rebuild on every change with 10k threads (one pass, numeric sort keys).
+ */
+import {isEscalated, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, slaMinutesFor, type SlaRule} from '../forum/rules.js';
+import {THREAD_STATES, type Thread, type ThreadState} from '../forum/types.js';
+
+export type SectionId = 'needs_human' | 'needs_me' | 'waiting_operator' | 'answered' | 'open' | 'closed';
+
+export interface Section {
+	id: SectionId;
+	label: string;
+	/** Whether a thread belongs here; `mine` is `needsMe` for the viewer, computed once per thread. */
+	includes(thread: Thread, mine: boolean): boolean;
+}
+
+/** Sections in tab order; number keys 1..n select them. */
+export const SECTIONS: readonly Section[] = [
+	{id: 'needs_human', label: 'Needs human', includes: (t) => needsHuman(t.state)},
+	{id: 'needs_me', label: 'Needs me', includes: (_t, mine) => mine},
+	{id: 'waiting_operator', label: 'Waiting op', includes: (t) => t.state === 'waiting_operator'},
+	{id: 'answered', label: 'Answered', includes: (t) => t.state === 'answered'},
+	{id: 'open', label: 'All open', includes: (t) => t.state !== 'closed'},
+	{id: 'closed', label: 'Closed', includes: (t) => t.state === 'closed'},
+];
+
+export interface QueueEntry {
+	thread: Thread;
+	escalated: boolean;
+	unseen: boolean;
+}
+
+export interface QueueInput {
+	threads: Iterable<Thread>;
+	/** Last seen sequence per thread for this viewer. */
+	seen: ReadonlyMap<string, number>;
+	/** The viewer (operator) name: "assigned to me". */
+	me: string;
+	now: string;
+	sla: SlaRule;
+	/** Case-insensitive text over title, body, ticket and agent; empty for all. */
+	filter: string;
+}
+
+export interface Queue {
+	/** Rows per section, filtered and in queue order. */
+	sections: Record<SectionId, QueueEntry[]>;
+	/** Threads per state, unfiltered (the header's counts). */
+	stateCounts: Record<ThreadState, number>;
+	/** Escalated threads, unfiltered. */
+	escalations: number;
+	/** One key per escalation episode (`id:stateChanges`), unfiltered: the bell rings for new ones. */
+	escalationKeys: Set<string>;
+	/** Epoch ms when the next thread crosses its SLA; the queue must be rebuilt then. */
+	nextEscalationAt: number;
+	total: number;
+}
+
+const haystacks = new WeakMap<Thread, string>();
+
+function haystack(thread: Thread): string {
+	let text = haystacks.get(thread);
+	if (text === undefined) {
+		text = `${thread.title}\n${thread.body}\n${thread.ticket}\n${thread.agentName}`.toLowerCase();
+		haystacks.set(thread, text);
+	}
+	return text;
+}
+
+export function matchesFilter(thread: Thread, filter: string): boolean {
+	const needle = filter.trim().toLowerCase();
+	return needle === '' || haystack(thread).includes(needle);
+}
+
+export function isMine(thread: Thread, me: string): boolean {
+	return thread.assignee !== null && thread.assignee.type !== 'agent' && thread.assignee.name === me;
+}
+
+/** "Needs me": unseen, unanswered, and assigned to me. */
+export function needsMe(thread: Thread, seenSequence: number | undefined, me: string): boolean {
+	return isMine(thread, me) && isUnanswered(thread) && isUnseen(thread, seenSequence);
+}
+
+interface Keyed {
+	entry: QueueEntry;
+	escalated: number;
+	rank: number;
+	updated: string;
+}
+
+function compareKeyed(a: Keyed, b: Keyed): number {
+	return (
+		b.escalated - a.escalated ||
+		b.rank - a.rank ||
+		(a.updated < b.updated ? -1 : a.updated > b.updated ? 1 : a.entry.thread.id < b.entry.thread.id ? -1 : 1)
+	);
+}
+
+/** Order: escalated first, then priority, then longest waiting (the rules' compareQueue, with keys computed once). */
+export function buildQueue(input: QueueInput): Queue {
+	const nowMs = Date.parse(input.now);
+	const keyed: Keyed[] = [];
+	const stateCounts = Object.fromEntries(THREAD_STATES.map((state) => [state, 0])) as Record<ThreadState, number>;
+	const escalationKeys = new Set<string>();
+	let nextEscalationAt = Number.POSITIVE_INFINITY;
+	let total = 0;
+	for (const thread of input.threads) {
+		total += 1;
+		stateCounts[thread.state] += 1;
+		const escalated = isEscalated(thread, input.now, input.sla);
+		if (escalated) escalationKeys.add(`${thread.id}:${thread.stateChanges}`);
+		else if (needsHuman(thread.state)) {
+			const due = Date.parse(thread.updatedAt) + slaMinutesFor(thread.priority, input.sla) * 60_000;
+			if (due < nextEscalationAt) nextEscalationAt = due;
+		}
+		if (!matchesFilter(thread, input.filter)) continue;
+		const seen = input.seen.get(thread.id);
+		keyed.push({
+			entry: {
+				thread,
+				escalated,
+				unseen: isUnseen(thread, seen),
+			},
+			escalated: escalated ? 1 : 0,
+			rank: PRIORITY_RANK[thread.priority],
+			updated: thread.updatedAt,
+		});
+	}
+	keyed.sort(compareKeyed);
+	const sections = Object.fromEntries(SECTIONS.map((section) => [section.id, [] as QueueEntry[]])) as Record<SectionId, QueueEntry[]>;
+	for (const {entry} of keyed) {
+		const mine = needsMe(entry.thread, input.seen.get(entry.thread.id), input.me);
+		for (const section of SECTIONS) if (section.includes(entry.thread, mine)) sections[section.id].push(entry);
+	}
+	// Past nowMs is possible when a due time is in the past but not yet escalated; never loop on it.
+	if (nextEscalationAt <= nowMs) nextEscalationAt = nowMs + 1000;
+	return {sections, stateCounts, escalations: escalationKeys.size, escalationKeys, nextEscalationAt, total};
+}
+
+/**
+ * The thread to select after acting on `actedId`: the next one below it (in the order
+ * before the action) that still needs a human, else the one now at the same position.
+ */
+export function nextNeedingHuman(before: readonly string[], actedId: string, after: readonly QueueEntry[]): string | undefined {
+	const index = before.indexOf(actedId);
+	const present = new Map(after.map((entry) => [entry.thread.id, entry.thread]));
+	for (const id of before.slice(index + 1)) {
+		const thread = present.get(id);
+		if (thread && id !== actedId && needsHuman(thread.state)) return id;
+	}
+	const firstNeeding = after.find((entry) => entry.thread.id !== actedId && needsHuman(entry.thread.state));
+	if (firstNeeding) return firstNeeding.thread.id;
+	if (present.has(actedId)) return actedId;
+	return after[Math.min(Math.max(index, 0), after.length - 1)]?.thread.id;
+}

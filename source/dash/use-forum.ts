@@ -1,0 +1,97 @@
+/**
+ * The dashboard's data source: a snapshot kept live by the client's feed. Each batch of
+ * events refetches only the threads it touched, so 10k threads cost nothing at idle.
+ */
+import {useCallback, useEffect, useRef, useState} from 'react';
+import type {Thread} from '../forum/types.js';
+import type {ForumClient} from '../service/client.js';
+import type {Snapshot} from './snapshot.js';
+
+export interface ForumFeed {
+	/** Mutated in place; `version` changes whenever it does. */
+	threads: Map<string, Thread>;
+	seen: Map<string, number>;
+	version: number;
+	lastSequence: number;
+	/** The latest feed problem (locked database, lost link), cleared by the next good batch. */
+	feedError: string | undefined;
+	/** Record that the viewer has seen `thread` up to its last event. */
+	markSeen(thread: Thread): void;
+	/** Refetch threads now (after this process's own dispatch, without waiting for the feed). */
+	refresh(threadIds: readonly string[]): Promise<void>;
+}
+
+export interface UseForumOptions {
+	client: ForumClient;
+	viewer: string;
+	initial: Snapshot;
+}
+
+function describe(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed {
+	const threads = useRef(initial.threads).current;
+	const seen = useRef(initial.seen).current;
+	const [version, setVersion] = useState(0);
+	const [lastSequence, setLastSequence] = useState(initial.sequence);
+	const [feedError, setFeedError] = useState<string | undefined>(undefined);
+	// One refetch at a time, in order: an older answer never overwrites a newer one.
+	const chain = useRef<Promise<void>>(Promise.resolve());
+
+	const refresh = useCallback(
+		(threadIds: readonly string[]): Promise<void> => {
+			const run = async () => {
+				if (threadIds.length === 0) return;
+				const fresh = await client.listThreads({threadIds});
+				let changed = false;
+				for (const thread of fresh) {
+					const known = threads.get(thread.id);
+					if (known && known.lastSequence >= thread.lastSequence) continue;
+					threads.set(thread.id, thread);
+					changed = true;
+				}
+				if (changed) setVersion((v) => v + 1);
+			};
+			chain.current = chain.current.then(run).catch((error: unknown) => setFeedError(describe(error)));
+			return chain.current;
+		},
+		[client, threads],
+	);
+
+	useEffect(() => {
+		let live = true;
+		const unsubscribe = client.subscribe(
+			(events) => {
+				if (!live || events.length === 0) return;
+				const ids = [...new Set(events.map((event) => event.thread_id))];
+				setLastSequence((previous) => Math.max(previous, events.at(-1)!.sequence));
+				void refresh(ids).then(() => {
+					if (live) setFeedError(undefined);
+				});
+			},
+			{after: initial.sequence},
+		);
+		const offError = client.onError((error) => {
+			if (live) setFeedError(describe(error));
+		});
+		return () => {
+			live = false;
+			unsubscribe();
+			offError();
+		};
+	}, [client, initial.sequence, refresh]);
+
+	const markSeen = useCallback(
+		(thread: Thread) => {
+			if ((seen.get(thread.id) ?? 0) >= thread.lastSequence) return;
+			seen.set(thread.id, thread.lastSequence);
+			setVersion((v) => v + 1);
+			client.markSeen(thread.id, viewer, thread.lastSequence).catch((error: unknown) => setFeedError(describe(error)));
+		},
+		[client, seen, viewer],
+	);
+
+	return {threads, seen, version, lastSequence, feedError, markSeen, refresh};
+}
