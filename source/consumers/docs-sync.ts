@@ -230,9 +230,9 @@ function readDoc(file: string): string | undefined {
 }
 
 function docsError(file: string, error: unknown): ForumError {
-	const code = (error as NodeJS.ErrnoException).code;
-	const reason = code ? `${code}: ${(error as Error).message}` : String((error as Error)?.message ?? error);
-	return new ForumError('runtime', 'docs_unwritable', `docs-sync cannot write ${file} (${reason}); fix the docs root (forum.docs_sync.root) and rerun`);
+	// Node's file-system messages already start with the error code (ENOTDIR: not a directory, ...).
+	const reason = error instanceof Error ? error.message : String(error);
+	return new ForumError('runtime', 'docs_unwritable', `cannot write ${file} (${reason}); fix the docs root (forum.docs_sync.root) and rerun`);
 }
 
 // ------------------------------------------------------------------ the consumer

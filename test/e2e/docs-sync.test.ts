@@ -105,6 +105,18 @@ describe('metawsm forum docs-sync', () => {
 		expect((await forum('docs-sync')).stderr).toBe('');
 	});
 
+	it('exits 1 naming the file when the docs root cannot be written, and resumes once it can', async () => {
+		const id = await askAnswered('Blocked docs', 'answer');
+		fs.mkdirSync(path.dirname(root), {recursive: true});
+		fs.writeFileSync(root, 'a file where the directory should be');
+		const failed = await forum('docs-sync');
+		expect(failed.code).toBe(1);
+		expect(failed.stdout).toBe('');
+		expect(failed.stderr).toMatch(/^metawsm forum docs-sync: cannot write .*docs\/tickets\/OPS-7\.md \(ENOTDIR: .*\); fix the docs root \(forum\.docs_sync\.root\) and rerun\n$/);
+		fs.rmSync(root);
+		expect((await forum('docs-sync')).stdout).toContain(`appended thread ${id} `);
+	});
+
 	it('reports each event as NDJSON with --json', async () => {
 		const id = await askAnswered('JSON please', 'ok');
 		const result = await forum('docs-sync', '--json');
