@@ -128,8 +128,9 @@ function actorLabel(actor: Actor): string {
 
 const BEGIN = (threadId: string, sequence: number) => `<!-- metawsm-forum:begin thread=${threadId} seq=${sequence} -->`;
 const END = (threadId: string) => `<!-- metawsm-forum:end thread=${threadId} -->`;
-const BEGIN_LINE = /^<!-- metawsm-forum:begin thread=(\S+) seq=(\d+) -->$/;
-const END_LINE = /^<!-- metawsm-forum:end thread=(\S+) -->$/;
+// Trailing whitespace allowed: an editor may have saved the file with CRLF line ends.
+const BEGIN_LINE = /^<!-- metawsm-forum:begin thread=(\S+) seq=(\d+) -->\s*$/;
+const END_LINE = /^<!-- metawsm-forum:end thread=(\S+) -->\s*$/;
 
 /** The markdown section for one thread, framed by its markers. */
 export function renderSection(view: SectionView): string {

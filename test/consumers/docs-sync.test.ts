@@ -184,6 +184,14 @@ describe('upsertSection', () => {
 		expect(sectionSequence(result.doc, 't-2')).toBe(5);
 	});
 
+	it('still finds its section after an editor saved the file with CRLF line ends', () => {
+		const crlf = `# OPS-7\r\n\r\n${section('t-1', 3, 'first').replace(/\n/g, '\r\n')}`;
+		expect(sectionSequence(crlf, 't-1')).toBe(3);
+		const result = upsertSection(crlf, 't-1', section('t-1', 9, 'second'));
+		expect(result.action).toBe('updated');
+		expect(result.doc.split('metawsm-forum:begin')).toHaveLength(2);
+	});
+
 	it('replaces up to the next section when a human deleted the end marker', () => {
 		const before = `<!-- metawsm-forum:begin thread=t-1 seq=3 -->\nfirst\n${section('t-2', 5, 'other')}`;
 		const result = upsertSection(before, 't-1', section('t-1', 9, 'second'));
