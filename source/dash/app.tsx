@@ -385,7 +385,9 @@ export function DashApp(props: DashAppProps) {
 		}
 	};
 
-	useInput((input, key) => {
+	// Keys can arrive before React re-attaches a new listener: read the latest state through a ref.
+	const onKey = useRef<(input: string, key: Key) => void>(() => undefined);
+	onKey.current = (input, key) => {
 		const name = keyName(input, key);
 		if (name === 'ctrl+c') return exit();
 		if (help) {
@@ -398,7 +400,8 @@ export function DashApp(props: DashAppProps) {
 			setNotice(undefined);
 			runAction(binding.action, name);
 		}
-	});
+	};
+	useInput(useCallback((input: string, key: Key) => onKey.current(input, key), []));
 
 	const lines = buildFrame({
 		columns: size.columns,
