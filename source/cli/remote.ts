@@ -3,6 +3,35 @@ import {ForumError} from '../forum/errors.js';
 import type {ForumClient} from '../service/client.js';
 import type {Context} from './context.js';
 
-export async function openRemoteClient(_context: Context): Promise<ForumClient> {
-	throw new ForumError('usage', 'remote_unavailable', '--remote is not available in this build');
+/** One remote client per command run: `ask --wait` opens the forum twice and must not sync twice. */
+const opened = new WeakMap<Context, Promise<ForumClient>>();
+
+/** Seconds a remote write waits for `serve` (env METAWSM_REMOTE_TIMEOUT, default 15). */
+function timeoutMs(context: Context): number {
+	const text = context.env['METAWSM_REMOTE_TIMEOUT'];
+	if (text === undefined || text.trim() === '') return 15_000;
+	const seconds = Number(text);
+	if (!Number.isFinite(seconds) || seconds <= 0) {
+		throw new ForumError('usage', 'invalid_env', `METAWSM_REMOTE_TIMEOUT must be a number of seconds > 0, got ${JSON.stringify(text.slice(0, 20))}`);
+	}
+	return seconds * 1000;
+}
+
+export function openRemoteClient(context: Context): Promise<ForumClient> {
+	let client = opened.get(context);
+	if (!client) {
+		client = open(context);
+		opened.set(context, client);
+	}
+	return client;
+}
+
+async function open(context: Context): Promise<ForumClient> {
+	const url = context.redisUrl();
+	if (!url) {
+		throw new ForumError('usage', 'missing_redis_url', '--remote needs a Redis URL: pass --redis URL, set METAWSM_REDIS_URL, or set forum.redis.url in the policy');
+	}
+	// Loaded only here: commands without --remote never load ioredis.
+	const {openRemoteForum} = await import('../transport/remote-client.js');
+	return openRemoteForum({url, policy: context.policy(), timeoutMs: timeoutMs(context), signal: context.signal});
 }

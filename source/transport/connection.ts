@@ -114,6 +114,11 @@ export function parseEntries(raw: unknown): StreamEntry[] {
 export function parseRead(raw: unknown): Map<string, StreamEntry[]> {
 	const out = new Map<string, StreamEntry[]>();
 	if (!Array.isArray(raw)) return out;
+	if (typeof raw[0] === 'string') {
+		// ioredis 6 flattens the reply like a RESP3 map: key, entries, key, entries...
+		for (let index = 0; index + 1 < raw.length; index += 2) out.set(String(raw[index]), parseEntries(raw[index + 1]));
+		return out;
+	}
 	for (const item of raw) {
 		if (Array.isArray(item) && typeof item[0] === 'string') out.set(item[0], parseEntries(item[1]));
 	}

@@ -2,7 +2,7 @@
 import type {Policy} from '../policy/policy.js';
 import type {ForumService} from '../service/forum-service.js';
 import {startCommandConsumer, type CommandConsumer} from './command-consumer.js';
-import {openConnection} from './connection.js';
+import {openConnection, whenReady} from './connection.js';
 import {redactUrl} from './redis-url.js';
 import {startRelay, type Relay} from './relay.js';
 
@@ -25,11 +25,11 @@ export interface RedisServe {
 
 /** Start relay and command consumer; returns stop. */
 export async function startRedisServe(service: ForumService, options: RedisServeOptions): Promise<() => Promise<void>> {
-	const serve = startRedisServeParts(service, options);
+	const serve = await startRedisServeParts(service, options);
 	return serve.stop;
 }
 
-export function startRedisServeParts(service: ForumService, options: RedisServeOptions): RedisServe {
+export async function startRedisServeParts(service: ForumService, options: RedisServeOptions): Promise<RedisServe> {
 	const {url, policy, log} = options;
 	const shown = redactUrl(url);
 	let stopping = false;
@@ -41,6 +41,12 @@ export function startRedisServeParts(service: ForumService, options: RedisServeO
 	const redis = openConnection(url, {name: 'serve', onState});
 	// Blocking reads get their own connection (and a timeout longer than their BLOCK).
 	const blocking = openConnection(url, {name: 'serve-commands', commandTimeoutMs: 10_000});
+	try {
+		await Promise.all([whenReady(redis, url, 3000), whenReady(blocking, url, 3000)]);
+	} catch (error) {
+		// Serve anyway: local commands never need Redis, and both loops catch up once it answers.
+		log(`redis: cannot reach ${shown} yet (${(error as Error).message}); the relay and remote commands start when it answers`);
+	}
 	const relay = startRelay(service, {redis, url, policy, log});
 	const consumer = startCommandConsumer(service, {
 		redis,

@@ -11,7 +11,10 @@ const available = spawnSync('redis-server', ['--version'], {stdio: 'ignore'}).st
 
 /** `describe`, or a skip with a one-line notice when redis-server is missing (a failure under CI=true). */
 export function describeWithRedis(name: string, body: () => void): void {
-	if (available) return describe(name, body);
+	if (available) {
+		describe(name, body);
+		return;
+	}
 	if (process.env['CI'] === 'true') {
 		describe(name, () => {
 			throw new Error('redis-server is not installed; .ci/run installs it');
