@@ -69,7 +69,11 @@ export function whenReady(redis: Redis, url: string, timeoutMs: number): Promise
 	if (redis.status === 'ready') return Promise.resolve();
 	return new Promise((resolve, reject) => {
 		let lastError: unknown;
-		const onError = (error: unknown) => (lastError = error);
+		const onError = (error: unknown) => {
+			lastError = error;
+			// Retrying cannot fix credentials or permissions: say so now.
+			if (/WRONGPASS|NOAUTH|NOPERM|invalid password/i.test(String((error as Error)?.message))) done(new Error(describeRedisError(error, url)));
+		};
 		const done = (error?: Error) => {
 			clearTimeout(timer);
 			redis.off('ready', onReady);
