@@ -1,0 +1,67 @@
+/** `npm run bench`: measure, print a table, write bench/results.json. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {benchCliCost} from './cli-cost.js';
+import {benchDispatch} from './dispatch.js';
+import {benchQueries} from './queries.js';
+import {seedForum} from './seed.js';
+
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metawsm-bench-'));
+const results: Record<string, unknown> = {
+	date: new Date().toISOString(),
+	machine: {cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`},
+};
+const rows: [string, string, string, string][] = [];
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISS');
+
+try {
+	if (wanted('cli')) {
+		const cli = benchCliCost(dir);
+		results['cli'] = cli;
+		rows.push(['CLI ask vs node -e 0 (median ratio)', `${cli.ratioToNode}× (${cli.askMedianMs} vs ${cli.nodeMedianMs} ms)`, '≤ 1.5×', verdict(cli.ratioToNode <= 1.5)]);
+		if (cli.ratioToSqlite3 !== null) rows.push(['CLI ask vs sqlite3 process (median ratio)', `${cli.ratioToSqlite3}× (sqlite3 ${cli.sqlite3MedianMs} ms)`, 'report', '']);
+	}
+	if (wanted('dispatch') || wanted('queries')) {
+		const file = path.join(dir, 'scale.db');
+		const seedStart = Date.now();
+		const open = seedForum(file, {openThreads: 10_000, events: 100_000});
+		results['seed'] = {openThreads: open.length, seconds: (Date.now() - seedStart) / 1000};
+		if (wanted('queries')) {
+			const queries = benchQueries(file, open);
+			results['queries'] = queries;
+			rows.push([`list, ${queries.openThreads} open threads (p95)`, `${queries.list.p95Ms} ms (p50 ${queries.list.p50Ms})`, '≤ 20 ms', verdict(queries.list.p95Ms <= 20)]);
+			rows.push(['list --limit 50 (p95)', `${queries.listLimit50.p95Ms} ms`, '≤ 20 ms', verdict(queries.listLimit50.p95Ms <= 20)]);
+			rows.push(['thread (p95)', `${queries.thread.p95Ms} ms (p50 ${queries.thread.p50Ms})`, '≤ 20 ms', verdict(queries.thread.p95Ms <= 20)]);
+		}
+		if (wanted('dispatch')) {
+			const dispatch = benchDispatch(file, open);
+			results['dispatch'] = dispatch;
+			for (const [name, r] of Object.entries(dispatch.perCommand)) {
+				rows.push([`dispatch ${name} on ${dispatch.existingEvents} events`, `${r.perSecond}/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`, '≥ 5k/s, p99 ≤ 5 ms', verdict(r.perSecond >= 5000 && r.p99Ms <= 5)]);
+			}
+		}
+	}
+	for (const extra of ['dash', 'relay']) {
+		if (!wanted(extra)) continue;
+		const file = path.resolve('bench', `${extra}.ts`);
+		if (!fs.existsSync(file)) continue;
+		const module = (await import(file)) as {run: (dir: string) => Promise<{results: unknown; rows: [string, string, string, string][]}>};
+		const outcome = await module.run(dir);
+		results[extra] = outcome.results;
+		rows.push(...outcome.rows);
+	}
+} finally {
+	fs.rmSync(dir, {recursive: true, force: true});
+}
+
+const widths = [0, 1, 2, 3].map((c) => Math.max(...[['measure', 'result', 'target', ''], ...rows].map((r) => r[c]!.length)));
+const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+console.log(`metawsm forum benchmarks — ${results['date']} — ${os.cpus().length} cores, Node ${process.version}\n`);
+console.log(line(['measure', 'result', 'target', '']));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const row of rows) console.log(line(row));
+fs.writeFileSync(path.resolve('bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nwritten: bench/results.json');
