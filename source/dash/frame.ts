@@ -406,13 +406,17 @@ function statusLine(input: FrameInput): Line {
 	const redis = source.redis
 		? `redis ${source.redis.state}${source.redis.lagEvents !== undefined ? ` lag ${source.redis.lagEvents}` : ''}`
 		: 'redis off';
-	const line: Line = [{text: ` ${where} · seq ${input.lastSequence} · ${redis}`, style: 'dim'}];
-	if (input.feedError) line.push({text: ' · ', style: 'dim'}, {text: `⚠ ${safeLine(input.feedError)}`, style: 'error'});
-	if (input.notice) {
-		const mark = input.notice.tone === 'ok' ? '✓ ' : input.notice.tone === 'error' ? '✗ ' : '';
-		line.push({text: ' · ', style: 'dim'}, {text: `${mark}${safeLine(input.notice.text)}`, style: input.notice.tone === 'ok' ? 'ok' : input.notice.tone === 'error' ? 'error' : 'plain'});
-	}
+	const line: Line = [];
+	// Problems first: a long path must never push them off the line.
+	if (input.feedError) line.push({text: ` ⚠ ${safeLine(input.feedError)} ·`, style: 'error'});
+	if (input.notice && input.prompt) line.push({text: ' '}, ...noticeSegments(input.notice), {text: ' ·', style: 'dim'});
+	line.push({text: ` ${where} · seq ${input.lastSequence} · ${redis}`, style: 'dim'});
 	return line;
+}
+
+function noticeSegments(notice: Notice): Line {
+	const mark = notice.tone === 'ok' ? '✓ ' : notice.tone === 'error' ? '✗ ' : '';
+	return [{text: `${mark}${safeLine(notice.text)}`, style: notice.tone === 'ok' ? 'ok' : notice.tone === 'error' ? 'error' : 'plain'}];
 }
 
 /** The frame: at most rows - 1 lines, each at most `columns` cells. */
@@ -443,7 +447,8 @@ export function buildFrame(input: FrameInput): Line[] {
 			while (lines.length < 2 + box.listHeight + box.previewHeight) lines.push([]);
 		}
 	}
-	lines.push(input.prompt ? promptLine(input.prompt, input) : hintLine(input));
+	// The prompt, else the outcome of the last action (until the next key), else the key hints.
+	lines.push(input.prompt ? promptLine(input.prompt, input) : input.notice ? [{text: ' '}, ...noticeSegments(input.notice)] : hintLine(input));
 	lines.push(statusLine(input));
 	return lines.slice(0, input.rows - 1).map((line) => clip(line, input.columns));
 }

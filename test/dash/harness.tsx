@@ -106,7 +106,7 @@ export async function mountDash(forum: Forum, props: Partial<DashAppProps> = {})
 		}
 	};
 	// A key is read once the input hook is attached: after the first frame and a turn of the loop.
-	await waitFor((f) => f.includes('metawsm forum'));
+	await waitFor((f) => f.trim() !== '');
 	await new Promise((resolve) => setTimeout(resolve, 20));
 	const press = async (...keys: string[]) => {
 		for (const key of keys) {

@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import {describe, expect, it} from 'vitest';
+import {buildFrame, frameText, layout, type FrameInput} from '../../source/dash/frame.js';
+import {buildQueue} from '../../source/dash/queue-model.js';
+import {textWidth} from '../../source/dash/text-fit.js';
+import type {Thread} from '../../source/forum/types.js';
+import {makeThread, T0} from '../helpers/threads.js';
+
+const SLA = {escalationMinutes: 30};
+const NOW = '2026-11-25T12:40:00.000Z';
+
+function threads(n: number, overrides: (i: number) => Partial<Thread> = () => ({})): Thread[] {
+	return Array.from({length: n}, (_, i) =>
+		makeThread({id: `t-${String(i).padStart(5, '0')}`, ticket: `T-${i}`, title: `question ${i}`, updatedAt: T0, lastSequence: i + 1, ...overrides(i)}),
+	);
+}
+
+function input(list: Thread[], size: {columns: number; rows: number}, extra: Partial<FrameInput> = {}): FrameInput {
+	const queue = buildQueue({threads: list, seen: new Map(), me: 'ops', now: NOW, sla: SLA, filter: ''});
+	return {
+		...size,
+		queue,
+		sectionIndex: 0,
+		selectedId: queue.sections.needs_human[0]?.thread.id,
+		top: 0,
+		view: 'queue',
+		detail: undefined,
+		detailScroll: 0,
+		help: false,
+		prompt: undefined,
+		filter: '',
+		notice: undefined,
+		feedError: undefined,
+		source: {kind: 'sqlite', location: '.metawsm/metawsm.db'},
+		lastSequence: list.length,
+		operator: 'ops',
+		now: NOW,
+		sla: SLA,
+		threadOf: (id) => list.find((t) => t.id === id),
+		...extra,
+	};
+}
+
+describe('the frame', () => {
+	it('is never taller than rows - 1 nor wider than the pane, at any size', () => {
+		const list = threads(40, (i) => ({title: i % 3 === 0 ? '宽字符的标题 with wide characters 😀'.repeat(3) : `question ${i}`}));
+		fc.assert(
+			fc.property(fc.integer({min: 1, max: 260}), fc.integer({min: 1, max: 80}), fc.boolean(), (columns, rows, help) => {
+				const lines = buildFrame(input(list, {columns, rows}, {help}));
+				expect(lines.length).toBeLessThanOrEqual(Math.max(1, rows - 1));
+				for (const line of lines) expect(textWidth(line.map((s) => s.text).join(''))).toBeLessThanOrEqual(columns);
+			}),
+			{numRuns: 200},
+		);
+	});
+
+	it('draws only a window of rows: 10,000 threads give as many row lines as 10 would fill', () => {
+		const size = {columns: 100, rows: 30};
+		const lines = frameText(buildFrame(input(threads(10_000), size))).split('\n');
+		const rows = lines.filter((line) => /T-\d+/.test(line) && /question/.test(line));
+		expect(rows.length).toBe(layout(100, 30).listHeight);
+		expect(lines.length).toBe(29);
+	});
+
+	it('shows agent text with control characters made visible: no escape sequence reaches the terminal', () => {
+		const hostile = 'x \u001b]0;pwned\u0007 \u001b[2J \u009b31m y';
+		const list = threads(1, () => ({title: hostile, body: hostile, ticket: `T\u001b[2J`, agentName: 'a\u0007b'}));
+		const text = frameText(buildFrame(input(list, {columns: 120, rows: 30})));
+		expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+		expect(text).toContain('\\e]0;pwned\\a');
+	});
+
+	it('says the pane is too small below 60x12', () => {
+		const text = frameText(buildFrame(input(threads(3), {columns: 59, rows: 20})));
+		expect(text).toBe(' pane too small (59x20); needs at least 60x12 · q quits');
+	});
+
+	it('puts the preview beside the list on a wide pane', () => {
+		expect(layout(160, 40).wide).toBe(true);
+		expect(layout(100, 30).wide).toBe(false);
+		const lines = frameText(buildFrame(input(threads(3), {columns: 160, rows: 40}))).split('\n');
+		expect(lines[2]).toMatch(/T-0 .* │ /);
+	});
+});

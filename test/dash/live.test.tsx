@@ -1,0 +1,105 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {KEYS, mountDash, openForum, OPERATOR, type Dash, type Forum} from './harness.js';
+
+let forum: Forum;
+let dash: Dash | undefined;
+
+beforeEach(() => {
+	forum = openForum();
+});
+afterEach(() => {
+	dash?.unmount();
+	dash = undefined;
+	forum.cleanup();
+});
+
+describe('live updates', () => {
+	it('a thread asked through another connection appears without a key press', async () => {
+		dash = await mountDash(forum);
+		expect(dash.frame()).toContain('nothing needs a human right now');
+		forum.ask('LIVE-1', 'asked elsewhere');
+		const frame = await dash.waitFor((f) => f.includes('LIVE-1'));
+		expect(frame).toContain('[1 Needs human 1]');
+		expect(frame).toContain('asked elsewhere');
+	});
+
+	it('a thread answered elsewhere leaves the Needs human section by itself', async () => {
+		const id = forum.ask('LIVE-2', 'answer me elsewhere');
+		dash = await mountDash(forum);
+		expect(dash.frame()).toContain('[1 Needs human 1]');
+		forum.other.dispatch({type: 'answer', threadId: id, body: 'done', actor: {type: 'operator', name: 'lead'}});
+		await dash.waitFor((f) => f.includes('[1 Needs human 0]') && f.includes('4 Answered 1'));
+	});
+
+	it('the status bar shows the database and the last sequence, and follows new events', async () => {
+		forum.ask('SEQ-1', 'one');
+		dash = await mountDash(forum);
+		expect(dash.frame()).toContain(`${forum.file} · seq 1 · redis off`);
+		forum.ask('SEQ-2', 'two');
+		await dash.waitFor((f) => f.includes('· seq 2 ·'));
+	});
+});
+
+describe('escalations', () => {
+	it('rings the bell once when a thread newly becomes escalated, not for ones already escalated at start', async () => {
+		forum.ask('OLD-1', 'already urgent', {priority: 'urgent'});
+		let rings = 0;
+		dash = await mountDash(forum, {bell: () => rings++});
+		expect(rings).toBe(0);
+		const id = forum.ask('NEW-1', 'urgent now', {priority: 'urgent'});
+		await dash.waitFor((f) => f.includes('NEW-1'));
+		await dash.waitFor(() => rings === 1);
+		forum.other.dispatch({type: 'post', threadId: id, body: 'still urgent', actor: {type: 'agent', name: 'builder'}});
+		await dash.waitFor((f) => /NEW-1 .* 1 /.test(f));
+		expect(rings).toBe(1);
+	});
+
+	it('escalated rows are marked and show how long they are past the SLA', async () => {
+		const oldClock = Date.now() - 75 * 60_000;
+		const {ForumService} = await import('../../source/service/forum-service.js');
+		const past = new ForumService({db: forum.file, clock: () => new Date(oldClock)});
+		past.dispatch({type: 'ask', ticket: 'SLA-1', agentName: 'etl', title: 'waited long', body: 'b', priority: 'normal', actor: {type: 'agent', name: 'etl'}});
+		past.close();
+		dash = await mountDash(forum);
+		const row = dash.selected();
+		expect(row).toMatch(/^▶•!/);
+		// 75 minutes waited against a 30-minute SLA.
+		expect(row).toMatch(/1h\s+\+45m/);
+		expect(dash.frame()).toContain('escalated 1');
+	});
+});
+
+describe('seen and unseen', () => {
+	it('marks unseen rows, and a new post makes a seen thread unseen again', async () => {
+		const id = forum.ask('UN-1', 'unseen');
+		dash = await mountDash(forum);
+		expect(dash.selected()).toMatch(/^▶•/);
+		await dash.press(KEYS.enter);
+		await dash.waitFor((f) => f.includes('State history'));
+		await dash.press(KEYS.escape);
+		await dash.waitFor(() => /^▶ /.test(dash!.selected()));
+		forum.other.dispatch({type: 'post', threadId: id, body: 'more detail', actor: {type: 'agent', name: 'builder'}});
+		await dash.waitFor(() => /^▶•/.test(dash!.selected()));
+	});
+
+	it('Needs me lists unseen, unanswered threads assigned to me', async () => {
+		const mine = forum.ask('ME-1', 'mine');
+		forum.other.dispatch({type: 'assign', threadId: mine, assignee: OPERATOR, note: '', actor: OPERATOR});
+		const theirs = forum.ask('ME-2', 'theirs');
+		forum.other.dispatch({type: 'assign', threadId: theirs, assignee: {type: 'operator', name: 'lead'}, note: '', actor: OPERATOR});
+		const answered = forum.ask('ME-3', 'mine but answered');
+		forum.other.dispatch({type: 'assign', threadId: answered, assignee: OPERATOR, note: '', actor: OPERATOR});
+		forum.other.dispatch({type: 'answer', threadId: answered, body: 'done', actor: OPERATOR});
+		dash = await mountDash(forum);
+		await dash.press('2');
+		let frame = await dash.waitFor((f) => f.includes('[2 Needs me 1]'));
+		expect(frame).toContain('ME-1');
+		expect(frame).not.toContain('ME-2');
+		expect(frame).not.toContain('ME-3 ');
+		await dash.press(KEYS.enter);
+		await dash.waitFor((f) => f.includes('State history'));
+		await dash.press(KEYS.escape);
+		frame = await dash.waitFor((f) => f.includes('[2 Needs me 0]'));
+		expect(frame).toContain('nothing unseen and unanswered is assigned to you');
+	});
+});
