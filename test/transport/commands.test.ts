@@ -152,6 +152,23 @@ describeWithRedis('remote commands through serve', () => {
 		expect(await pendingCount(policy)).toBe(0);
 	});
 
+	test('after Redis restarts empty, serve recreates its group and remote writes work again', async () => {
+		const policy = testPolicy();
+		const local = forum(policy);
+		const lines = await serve(local);
+		const client = await remote(policy);
+		expect((await client.dispatch(askCommand('c-before-restart'))).ok).toBe(true);
+		await server.kill();
+		await server.resume();
+		await eventually(() => client.source().redis?.state === 'connected', 10_000, 'the client to reconnect');
+		const after = await client.dispatch(askCommand('c-after-restart'));
+		expect(after.ok).toBe(true);
+		expect(appliedEvents(local, 'c-after-restart')).toBe(1);
+		expect(lines.join('\n')).toMatch(/created consumer group .*\n(.|\n)*created consumer group/);
+		// The relay refilled the empty stream, so the replica holds both threads.
+		expect(await client.lastSequence()).toBe(2);
+	}, 30_000);
+
 	test('a remote write without a running serve fails after the timeout with a message that says what to do', async () => {
 		const policy = testPolicy();
 		const client = await remote(policy, 300);
