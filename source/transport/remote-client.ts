@@ -76,7 +76,7 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 	const reader = openConnection(url, {name: 'remote-feed', commandTimeoutMs: BLOCK_MS + 5000});
 	let closed = false;
 	try {
-		await whenReady(redis, url, options.connectTimeoutMs ?? 5000);
+		await Promise.all([whenReady(redis, url, options.connectTimeoutMs ?? 5000), whenReady(reader, url, options.connectTimeoutMs ?? 5000)]);
 	} catch (error) {
 		redis.disconnect();
 		reader.disconnect();
