@@ -140,3 +140,41 @@ describeWithRedis('the built CLI over Redis', () => {
 		expect(serveLog).not.toContain(PASSWORD);
 	});
 });
+
+describeWithRedis('the built CLI over rediss:// (TLS)', () => {
+	let server: RedisServer;
+	let work: {dir: string; cleanup: () => void};
+
+	beforeAll(async () => {
+		server = await RedisServer.start({tls: true, config: [`requirepass ${PASSWORD}`]});
+		work = tempDir();
+	}, 60_000);
+	afterAll(async () => {
+		await server?.stop();
+		work?.cleanup();
+	});
+
+	test('serve and a remote client talk over TLS with a password', async () => {
+		const url = `rediss://:${PASSWORD}@127.0.0.1:${server.tlsPort}`;
+		// Trust the test's self-signed certificate, as an operator would their CA.
+		const env = {NODE_EXTRA_CA_CERTS: server.certFile};
+		const db = path.join(work.dir, 'forum.db');
+		const serve = spawn(process.execPath, [CLI, 'forum', 'serve', '--db', db, '--redis', url], {cwd: work.dir, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+		let log = '';
+		serve.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+		try {
+			await eventually(() => /relay: publishing/.test(log), 15_000, `serve to connect over TLS; log: ${log}`);
+			const asked = await runCli(['forum', 'ask', '--remote', '--redis', url, '--ticket', 'SEC-1', '--title', 'Over TLS?', '--body', 'yes'], {cwd: work.dir, env});
+			expect(asked.stderr).toBe('');
+			expect(asked.code).toBe(0);
+			const listed = await runCli(['forum', 'list', '--db', db], {cwd: work.dir});
+			expect(listed.stdout).toContain('Over TLS?');
+			expect(log).toContain(`rediss://:***@127.0.0.1:${server.tlsPort}`);
+			expect(log).not.toContain(PASSWORD);
+		} finally {
+			const exited = new Promise((resolve) => serve.once('exit', resolve));
+			serve.kill('SIGTERM');
+			await exited;
+		}
+	});
+});

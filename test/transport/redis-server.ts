@@ -39,11 +39,15 @@ async function freePort(): Promise<number> {
 export interface RedisServerOptions {
 	/** Extra config lines, e.g. ACL users: ['user alice on >secret ~* &* +@all']. */
 	config?: string[];
+	/** Also listen with TLS (self-signed certificate for 127.0.0.1, in `certFile`). */
+	tls?: boolean;
 }
 
 export class RedisServer {
 	readonly dir: string;
 	private child: ChildProcess | undefined;
+	/** TLS port (with `tls`), else 0. */
+	tlsPort = 0;
 	private constructor(
 		readonly port: number,
 		private readonly options: RedisServerOptions,
@@ -53,8 +57,25 @@ export class RedisServer {
 
 	static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
 		const server = new RedisServer(await freePort(), options);
+		if (options.tls) {
+			server.tlsPort = await freePort();
+			const result = spawnSync('openssl', [
+				'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+				'-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', server.keyFile, '-out', server.certFile,
+			], {stdio: 'pipe'});
+			if (result.status !== 0) throw new Error(`openssl could not make a test certificate: ${result.stderr}`);
+		}
 		await server.resume();
 		return server;
+	}
+
+	/** The self-signed certificate (also its own CA) of a TLS server. */
+	get certFile(): string {
+		return path.join(this.dir, 'cert.pem');
+	}
+
+	private get keyFile(): string {
+		return path.join(this.dir, 'key.pem');
 	}
 
 	get url(): string {
@@ -66,7 +87,7 @@ export class RedisServer {
 		const conf = path.join(this.dir, 'redis.conf');
 		fs.writeFileSync(
 			conf,
-			[`port ${this.port}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', `dir ${this.dir}`, 'daemonize no', 'loglevel warning', ...(this.options.config ?? [])].join('\n') + '\n',
+			[`port ${this.port}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', `dir ${this.dir}`, 'daemonize no', 'loglevel warning', ...this.tlsConfig(), ...(this.options.config ?? [])].join('\n') + '\n',
 		);
 		const child = spawn('redis-server', [conf], {stdio: ['ignore', 'pipe', 'pipe']});
 		this.child = child;
@@ -80,6 +101,11 @@ export class RedisServer {
 			if (Date.now() > deadline) throw new Error(`redis-server did not start on ${this.port}: ${output}`);
 			await new Promise((resolve) => setTimeout(resolve, 25));
 		}
+	}
+
+	private tlsConfig(): string[] {
+		if (!this.options.tls) return [];
+		return [`tls-port ${this.tlsPort}`, `tls-cert-file ${this.certFile}`, `tls-key-file ${this.keyFile}`, `tls-ca-cert-file ${this.certFile}`, 'tls-auth-clients no'];
 	}
 
 	private answers(): Promise<boolean> {
