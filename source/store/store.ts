@@ -56,6 +56,29 @@ export interface CommandRecord {
 	lastSequence: number;
 }
 
+type Condition = [sql: string, value: string | number | readonly string[] | undefined];
+
+/**
+ * A WHERE clause from optional conditions: `['col = ?', value]` applies when value is set;
+ * `['col', values]` becomes `col IN (...)` when the list is non-empty.
+ */
+function conditions(list: Condition[]): {where: string; params: (string | number)[]} {
+	const clauses: string[] = [];
+	const params: (string | number)[] = [];
+	for (const [sql, value] of list) {
+		if (value === undefined || value === '') continue;
+		if (Array.isArray(value)) {
+			if (value.length === 0) continue;
+			clauses.push(`${sql} IN (${value.map(() => '?').join(', ')})`);
+			params.push(...value);
+		} else {
+			clauses.push(sql);
+			params.push(value as string | number);
+		}
+	}
+	return {where: clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '', params};
+}
+
 export class ForumStore {
 	readonly db: Db;
 	readonly projector: Projector;
@@ -162,56 +185,32 @@ export class ForumStore {
 
 	/** Events with sequence > cursor, oldest first, at most `limit`. */
 	eventsAfter(cursor: number, filter: EventFilter = {}, limit = 1000): StoredEvent[] {
-		const where = ['sequence > ?'];
-		const params: (string | number)[] = [cursor];
-		if (filter.threadId) {
-			where.push('thread_id = ?');
-			params.push(filter.threadId);
-		}
-		if (filter.ticket) {
-			where.push('ticket = ?');
-			params.push(filter.ticket);
-		}
-		if (filter.runId) {
-			where.push('run_id = ?');
-			params.push(filter.runId);
-		}
-		if (filter.types && filter.types.length > 0) {
-			where.push(`event_type IN (${filter.types.map(() => '?').join(', ')})`);
-			params.push(...filter.types);
-		}
-		params.push(limit);
+		const {where, params} = conditions([
+			['sequence > ?', cursor],
+			['thread_id = ?', filter.threadId],
+			['ticket = ?', filter.ticket],
+			['run_id = ?', filter.runId],
+			['event_type', filter.types],
+		]);
 		return this.read(() =>
 			this.db
-				.prepare<(string | number)[], EventRow>(`SELECT * FROM forum_events WHERE ${where.join(' AND ')} ORDER BY sequence LIMIT ?`)
-				.all(...params)
+				.prepare<(string | number)[], EventRow>(`SELECT * FROM forum_events${where} ORDER BY sequence LIMIT ?`)
+				.all(...params, limit)
 				.map(eventFromRow),
 		);
 	}
 
 	/** Threads matching the filter, unordered (ordering is a rule: see compareQueue). */
 	threads(filter: ThreadFilter = {}): Thread[] {
-		const where: string[] = [];
-		const params: string[] = [];
-		if (filter.states && filter.states.length > 0) {
-			where.push(`v.state IN (${filter.states.map(() => '?').join(', ')})`);
-			params.push(...filter.states);
-		}
-		if (filter.ticket) {
-			where.push('v.ticket = ?');
-			params.push(filter.ticket);
-		}
-		if (filter.runId) {
-			where.push('v.run_id = ?');
-			params.push(filter.runId);
-		}
-		if (filter.threadIds) {
-			if (filter.threadIds.length === 0) return [];
-			where.push(`v.thread_id IN (${filter.threadIds.map(() => '?').join(', ')})`);
-			params.push(...filter.threadIds);
-		}
-		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
-		return this.read(() => this.db.prepare<string[], ThreadRow>(sql).all(...params).map(threadFromRow));
+		if (filter.threadIds && filter.threadIds.length === 0) return [];
+		const {where, params} = conditions([
+			['v.state', filter.states],
+			['v.ticket = ?', filter.ticket],
+			['v.run_id = ?', filter.runId],
+			['v.thread_id', filter.threadIds],
+		]);
+		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}`;
+		return this.read(() => this.db.prepare<(string | number)[], ThreadRow>(sql).all(...params).map(threadFromRow));
 	}
 
 	posts(threadId: string): Post[] {
@@ -258,18 +257,12 @@ export class ForumStore {
 
 	/** Thread counts by state from forum_thread_stats. */
 	stateCounts(filter: {ticket?: string; runId?: string} = {}): Map<ThreadState, number> {
-		const where: string[] = [];
-		const params: string[] = [];
-		if (filter.ticket) {
-			where.push('ticket = ?');
-			params.push(filter.ticket);
-		}
-		if (filter.runId) {
-			where.push('run_id = ?');
-			params.push(filter.runId);
-		}
-		const sql = `SELECT state, SUM(thread_count) AS n FROM forum_thread_stats${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY state`;
-		const rows = this.read(() => this.db.prepare<string[], {state: ThreadState; n: number}>(sql).all(...params));
+		const {where, params} = conditions([
+			['ticket = ?', filter.ticket],
+			['run_id = ?', filter.runId],
+		]);
+		const sql = `SELECT state, SUM(thread_count) AS n FROM forum_thread_stats${where} GROUP BY state`;
+		const rows = this.read(() => this.db.prepare<(string | number)[], {state: ThreadState; n: number}>(sql).all(...params));
 		return new Map(rows.map((row) => [row.state, row.n]));
 	}
 
