@@ -117,6 +117,10 @@ export function DashApp(props: DashAppProps) {
 	useEffect(() => {
 		lastIndex.current = Math.max(0, selectedIndex);
 	});
+	// Pin the cursor to a thread id (also the implicit first one): live inserts must not move it.
+	useEffect(() => {
+		if (currentId !== undefined && currentId !== selectedId && !pendingMove.current) setSelectedId(currentId);
+	}, [currentId, selectedId]);
 	const listHeight = Math.max(1, box.listHeight);
 	const maxTop = Math.max(0, entries.length - listHeight);
 	const top = Math.min(Math.max(0, selectedIndex - Math.min(offset, listHeight - 1)), maxTop);
@@ -310,12 +314,17 @@ export function DashApp(props: DashAppProps) {
 			return;
 		}
 		let value = current.value;
+		// Fast typing arrives as one chunk: text then Enter ("Ship it.\r") is text plus submit.
+		// Other line breaks inside a chunk (a multi-line paste) become spaces and never submit.
+		const submits = input.length > 1 && input.endsWith('\r') && !/[\r\n]/.test(input.slice(0, -1));
 		if (name === 'backspace' || name === 'delete') value = [...value].slice(0, -1).join('');
 		else if (name === 'ctrl+u') value = '';
-		else if (!key.ctrl && !key.meta && input !== '') value += typed(input);
+		else if (!key.ctrl && !key.meta && input !== '') value += typed((submits ? input.slice(0, -1) : input).replace(/\r\n?|\n/g, ' '));
 		else return;
-		setPrompt({...current, value});
+		const next = {...current, value};
+		setPrompt(next);
 		if (current.purpose === 'filter') setFilter(value);
+		if (submits) submitPrompt(next);
 	};
 
 	const runAction = (action: Action, name: string) => {

@@ -78,6 +78,15 @@ describe('moving through the queue', () => {
 		await dash.waitFor((frame) => frame.includes('URG-1'));
 		expect(dash.selected()).toContain('LOW-2');
 	});
+
+	it('the first thread, selected without a key press, stays selected when a thread is inserted above it', async () => {
+		forum.ask('LOW-1', 'first', {priority: 'low'});
+		dash = await mountDash(forum);
+		expect(dash.selected()).toContain('LOW-1');
+		forum.ask('URG-1', 'urgent, sorts on top', {priority: 'urgent'});
+		await dash.waitFor((frame) => frame.includes('URG-1'));
+		expect(dash.selected()).toContain('LOW-1');
+	});
 });
 
 describe('the detail pane', () => {
@@ -136,6 +145,22 @@ describe('actions', () => {
 		expect(stateOf(first)).toBe('answered');
 		expect(forum.other.getThread(first)!.posts.at(-1)).toMatchObject({body: 'Yes, go ahead.', authorName: 'ops', authorType: 'operator'});
 		await dash.waitFor(() => dash!.selected().includes('A-2'));
+	});
+
+	it('text and Enter arriving in one chunk (fast typing) send the answer', async () => {
+		const id = forum.ask('A-3', 'fast typist');
+		dash = await mountDash(forum);
+		await dash.press('a', 'Quick yes.\r');
+		await dash.waitFor((f) => f.includes('✓ answered A-3'));
+		expect(forum.other.getThread(id)!.posts.at(-1)!.body).toBe('Quick yes.');
+	});
+
+	it('a pasted multi-line text becomes one line and is not sent until Enter', async () => {
+		const id = forum.ask('A-4', 'paste');
+		dash = await mountDash(forum);
+		await dash.press('a', 'line one\rline two\r');
+		await dash.waitFor((f) => f.includes('answer A-4 › line one line two'));
+		expect(forum.other.getThread(id)!.thread.state).toBe('new');
 	});
 
 	it('e answers with the text written in $EDITOR', async () => {
