@@ -31,8 +31,16 @@ export function redactText(text: string, url: string): string {
 	return out;
 }
 
+/** ioredis's wording for "not connected right now", in the forum's words. */
+const PLAIN_REASONS: [RegExp, string][] = [
+	[/Stream isn't writeable and enableOfflineQueue/i, 'not connected'],
+	[/Reached the max retries per request limit/i, 'connection lost'],
+	[/Connection is closed/i, 'connection closed'],
+];
+
 /** One line describing `error` with secrets removed. */
 export function describeRedisError(error: unknown, url: string): string {
 	const message = error instanceof Error ? error.message : String(error);
-	return redactText(message.replace(/\s*\n\s*/g, ' '), url);
+	const plain = PLAIN_REASONS.find(([pattern]) => pattern.test(message))?.[1];
+	return redactText((plain ?? message).replace(/\s*\n\s*/g, ' '), url);
 }
