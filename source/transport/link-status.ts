@@ -4,11 +4,9 @@
  * Redis URL is configured, so nothing else pays for ioredis.
  */
 import type {Policy} from '../policy/policy.js';
-import type {SourceInfo} from '../service/client.js';
-import type {ForumService} from '../service/forum-service.js';
+import type {ForumClient, SourceInfo} from '../service/client.js';
 import {openConnection, streamKeys, topSequence, type LinkState} from './connection.js';
 import {redactUrl} from './redis-url.js';
-import {relayCheckpointName} from './relay.js';
 
 export type RedisLinkInfo = NonNullable<SourceInfo['redis']>;
 
@@ -28,19 +26,21 @@ export interface RedisLinkOptions {
 }
 
 /**
- * Watch the link from a process with the local database. Lag is the database's last
- * sequence minus the stream's newest entry (whoever relays), or minus the relay's cursor
- * in SQLite while Redis is unreachable. Never throws; returns at once.
+ * Watch the link from a process with the local database. Lag is the forum's last sequence
+ * minus the newest entry of the events stream (whoever relays it); while Redis is
+ * unreachable, minus the newest entry seen before it went away (unknown if never seen).
+ * Never throws; returns at once.
  */
-export function watchRedisLink(service: ForumService, options: RedisLinkOptions): RedisLinkWatch {
+export function watchRedisLink(forum: Pick<ForumClient, 'lastSequence'>, options: RedisLinkOptions): RedisLinkWatch {
 	const {url, policy} = options;
 	const shown = redactUrl(url);
 	const key = streamKeys(policy).events;
 	const listeners = new Set<(info: RedisLinkInfo) => void>();
 	let state: LinkState = 'reconnecting';
-	let lagEvents = 0;
+	let published: number | undefined;
+	let lagEvents: number | undefined;
 	let closed = false;
-	const info = (): RedisLinkInfo => ({url: shown, state: closed ? 'off' : state, lagEvents});
+	const info = (): RedisLinkInfo => ({url: shown, state: closed ? 'off' : state, ...(lagEvents === undefined ? {} : {lagEvents})});
 	let last = '';
 	const changed = () => {
 		const now = info();
@@ -59,11 +59,11 @@ export function watchRedisLink(service: ForumService, options: RedisLinkOptions)
 	async function measure(): Promise<void> {
 		if (closed) return;
 		try {
-			const sequence = service.lastSequence();
-			const published = state === 'connected' ? await topSequence(redis, key) : service.store.checkpoint(relayCheckpointName(policy));
-			lagEvents = Math.max(0, sequence - published);
+			if (state === 'connected') published = await topSequence(redis, key);
+			const sequence = await forum.lastSequence();
+			lagEvents = published === undefined ? undefined : Math.max(0, sequence - published);
 		} catch {
-			// A failed measurement leaves the last value; the state says why.
+			// A failed measurement keeps the last value; the state says why.
 		}
 		changed();
 	}
@@ -82,6 +82,22 @@ export function watchRedisLink(service: ForumService, options: RedisLinkOptions)
 			changed();
 			listeners.clear();
 			redis.disconnect();
+		},
+	};
+}
+
+/**
+ * A local client whose source() also reports the Redis link (for the status bar); closing
+ * it stops the watch. For a remote client (kind 'redis') use it as is: it reports its own link.
+ */
+export function withRedisLink(client: ForumClient, options: RedisLinkOptions): ForumClient {
+	const watch = watchRedisLink(client, options);
+	return {
+		...client,
+		source: () => ({...client.source(), redis: watch.info()}),
+		async close() {
+			await watch.close();
+			await client.close();
 		},
 	};
 }

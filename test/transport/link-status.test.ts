@@ -1,6 +1,7 @@
 import {afterAll, afterEach, beforeAll, expect, test} from 'vitest';
 import {openConnection} from '../../source/transport/connection.js';
-import {watchRedisLink, type RedisLinkWatch} from '../../source/transport/link-status.js';
+import {watchRedisLink, withRedisLink, type RedisLinkWatch} from '../../source/transport/link-status.js';
+import {localClient} from '../../source/service/client.js';
 import {startRelay} from '../../source/transport/relay.js';
 import {askMany, eventually, tempForum, testPolicy} from './fixtures.js';
 import {describeWithRedis, RedisServer} from './redis-server.js';
@@ -25,7 +26,7 @@ describeWithRedis('Redis link status for a local dashboard', () => {
 		const policy = testPolicy();
 		const forum = tempForum(policy);
 		cleanups.push(forum.cleanup);
-		const watch: RedisLinkWatch = watchRedisLink(forum.service, {url: url(), policy, intervalMs: 50});
+		const watch: RedisLinkWatch = watchRedisLink(localClient(forum.service), {url: url(), policy, intervalMs: 50});
 		cleanups.push(() => watch.close());
 		return {policy, forum, watch};
 	}
@@ -52,9 +53,9 @@ describeWithRedis('Redis link status for a local dashboard', () => {
 		await eventually(() => watch.info().lagEvents === 0 && watch.info().state === 'connected', 5000, 'lag 0');
 	});
 
-	test('says reconnecting while Redis is down, and off once closed', async () => {
+	test('says reconnecting while Redis is down, counting commits since, and off once closed', async () => {
 		const {forum, watch} = setUp();
-		await eventually(() => watch.info().state === 'connected', 5000, 'connected');
+		await eventually(() => watch.info().state === 'connected' && watch.info().lagEvents === 0, 5000, 'connected');
 		await server.kill();
 		try {
 			askMany(forum.service, 2);
@@ -64,5 +65,19 @@ describeWithRedis('Redis link status for a local dashboard', () => {
 		}
 		await watch.close();
 		expect(watch.info().state).toBe('off');
+	});
+
+	test('a local client wrapped with the link reports it in source() and keeps its own location', async () => {
+		const policy = testPolicy();
+		const forum = tempForum(policy);
+		cleanups.push(forum.cleanup);
+		const client = withRedisLink(localClient(forum.service), {url: url(), policy, intervalMs: 50});
+		try {
+			await eventually(() => client.source().redis?.state === 'connected', 5000, 'connected');
+			expect(client.source()).toEqual({kind: 'sqlite', location: forum.file, redis: {url: `redis://:***@127.0.0.1:${server.port}`, state: 'connected', lagEvents: 0}});
+		} finally {
+			await client.close();
+		}
+		expect(() => forum.service.lastSequence()).toThrow();
 	});
 });

@@ -7,6 +7,12 @@ import path from 'node:path';
 import {Redis} from 'ioredis';
 import {describe} from 'vitest';
 
+/** Servers still running when the test process exits (a crash or a timeout) are killed with it. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+	for (const child of running) child.kill('SIGKILL');
+});
+
 const available = spawnSync('redis-server', ['--version'], {stdio: 'ignore'}).status === 0;
 
 /** `describe`, or a skip with a one-line notice when redis-server is missing (a failure under CI=true). */
@@ -91,6 +97,8 @@ export class RedisServer {
 		);
 		const child = spawn('redis-server', [conf], {stdio: ['ignore', 'pipe', 'pipe']});
 		this.child = child;
+		running.add(child);
+		child.once('exit', () => running.delete(child));
 		let output = '';
 		child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
