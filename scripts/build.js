@@ -11,6 +11,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // tables) and @babel/code-frame at import time; the CLI passes `pkg` itself and never
 // needs them. Make those two lazy: it halves the cost of every agent's CLI call.
 const MEOW_LAZY = [
+	// An unused top-level `promisify(execFile)` would load node:child_process (and node:net) on every call.
+	["import { execFile } from 'node:child_process';\n", ''],
+	['promisify(execFile);\n', ''],
 	['var libExports = requireLib$1();', 'var libExports = {codeFrameColumns: (...args) => requireLib$1().codeFrameColumns(...args)};'],
 	[
 		'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
@@ -31,8 +34,47 @@ const lazyMeow = {
 	},
 };
 
+// `import process from 'node:process'` builds an ESM facade that reads every property of
+// process, stdout/stdin getters included, which loads node:stream on every call. The
+// global is the same object: hand it out directly.
+const processGlobal = {
+	name: 'process-global',
+	setup(builder) {
+		builder.onResolve({filter: /^(node:)?process$/}, () => ({path: 'process', namespace: 'process-global'}));
+		builder.onLoad({filter: /.*/, namespace: 'process-global'}, () => ({
+			contents: 'const p = globalThis.process; export default p; export const env = p.env; export const argv = p.argv; export const platform = p.platform; export const cwd = () => p.cwd();',
+			loader: 'js',
+		}));
+	},
+};
+
+// better-sqlite3's JavaScript is bundled (no CommonJS-from-ESM translation at startup); only
+// its native addon loads from node_modules. Its `bindings` helper probes a dozen paths with
+// failing require()s: try the release build's path first, fall back to `bindings` itself.
+const sqliteAddon = {
+	name: 'better-sqlite3-addon',
+	setup(builder) {
+		builder.onResolve({filter: /^bindings$/}, ({importer}) =>
+			importer.includes('better-sqlite3') ? {path: 'bindings', namespace: 'better-sqlite3-addon'} : undefined,
+		);
+		builder.onLoad({filter: /.*/, namespace: 'better-sqlite3-addon'}, () => ({
+			contents: `const release = 'better-sqlite3/build/Release/';
+module.exports = (name) => {
+	try {
+		return require(release + name);
+	} catch (error) {
+		if (error.code !== 'MODULE_NOT_FOUND') throw error;
+		const root = require('node:path').dirname(require.resolve('better-sqlite3/package.json'));
+		return require(require.resolve('bindings', {paths: [root]}))({bindings: name, module_root: root});
+	}
+};`,
+			loader: 'js',
+		}));
+	},
+};
+
 await build({
-	plugins: [lazyMeow],
+	plugins: [lazyMeow, processGlobal, sqliteAddon],
 	absWorkingDir: root,
 	entryPoints: {cli: 'source/bin.ts'},
 	outdir: 'dist',
@@ -42,8 +84,6 @@ await build({
 	platform: 'node',
 	target: 'node20',
 	sourcemap: 'linked',
-	// Native addon: must load from node_modules.
-	external: ['better-sqlite3'],
 	alias: {'react-devtools-core': './scripts/empty-module.js'},
 	define: {'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"'},
 	// Bundled CommonJS dependencies (ioredis, react) call require(); give ESM output one.
