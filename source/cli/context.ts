@@ -6,7 +6,7 @@ import {checkLine, LIMITS} from '../forum/validate.js';
 import {DEFAULT_POLICY_PATH, loadPolicy, type Policy} from '../policy/policy.js';
 import {localClient, type ForumClient} from '../service/client.js';
 import {defaultActorName, ForumService} from '../service/forum-service.js';
-import {safeJson} from '../text/safe-text.js';
+import {safeJson, safeLine} from '../text/safe-text.js';
 import {actorTypeFlag, stringFlag, usage, type Flags} from './flags.js';
 import {openRemoteClient} from './remote.js';
 
@@ -120,8 +120,9 @@ export class Context {
 				? error
 				: new ForumError('runtime', 'internal_error', error instanceof Error ? error.message : String(error));
 		const message = failure.message.replace(/\s*\n\s*/g, ' ');
+		// Messages may quote what the user or a file gave (flags, paths, JSON snippets): never raw escapes.
 		if (this.json) this.stderr.write(`${safeJson({error: {code: failure.code, message}})}\n`);
-		else this.stderr.write(`metawsm forum ${this.command}: ${message}\n`);
+		else this.stderr.write(`metawsm forum ${this.command}: ${safeLine(message)}\n`);
 		return failure.exitCode;
 	}
 

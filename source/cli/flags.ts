@@ -40,6 +40,10 @@ export function stringFlag(flags: Flags, name: string): string | undefined {
 	const value = flags[name];
 	if (value === undefined) return undefined;
 	if (typeof value !== 'string') throw usage('invalid_flag', `--${kebab(name)} takes a value`);
+	// Node decodes argv lossily; a replacement character means the bytes were not UTF-8.
+	if (value.includes('\uFFFD')) {
+		throw usage('invalid_utf8', `--${kebab(name)} is not valid UTF-8; pass UTF-8 text${name === 'body' ? ' or use --body-file' : ''}`);
+	}
 	return value;
 }
 
@@ -132,11 +136,7 @@ export function bodyFlag(flags: Flags, readStdin: () => Buffer): string {
 	const inline = stringFlag(flags, 'body');
 	const file = stringFlag(flags, 'bodyFile');
 	if (inline !== undefined && file !== undefined) throw usage('conflicting_flags', 'give either --body or --body-file, not both');
-	if (inline !== undefined) {
-		// Node decodes argv lossily; a replacement character means the bytes were not UTF-8.
-		if (inline.includes('\uFFFD')) throw usage('invalid_utf8', '--body is not valid UTF-8; pass UTF-8 text or use --body-file');
-		return inline;
-	}
+	if (inline !== undefined) return inline;
 	if (file === undefined || file === '') throw usage('missing_flag', '--body or --body-file is required (--body-file - reads standard input)');
 	if (file === '-') return decode(readStdin(), 'standard input');
 	let bytes: Buffer;

@@ -5,6 +5,7 @@ import type {CommandSpec, FlagSpec} from './command.js';
 import {COMMANDS} from './commands/index.js';
 import {Context, type Output} from './context.js';
 import {COMMON_FLAGS, kebab, type Flags} from './flags.js';
+import {safeJson, safeLine} from '../text/safe-text.js';
 
 export const VERSION = '0.1.0';
 
@@ -93,7 +94,7 @@ export async function run(options: RunOptions): Promise<number> {
 	const [group, name, ...rest] = options.argv;
 	const json = options.argv.includes('--json');
 	const early = (message: string, code = 'usage'): number => {
-		stderr.write(json ? `${JSON.stringify({error: {code, message}})}\n` : `metawsm: ${message}\n`);
+		stderr.write(json ? `${safeJson({error: {code, message}})}\n` : `metawsm: ${safeLine(message)}\n`);
 		return 2;
 	};
 	if (group === '--version' || group === '-v') {
@@ -127,7 +128,7 @@ export async function run(options: RunOptions): Promise<number> {
 	} catch (error) {
 		if (context) return context.fail(error);
 		const failure = error instanceof ForumError ? error : new ForumError('usage', 'invalid_usage', String((error as Error)?.message ?? error));
-		stderr.write(json ? `${JSON.stringify({error: {code: failure.code, message: failure.message}})}\n` : `metawsm forum ${command.name}: ${failure.message}\n`);
+		stderr.write(json ? `${safeJson({error: {code: failure.code, message: failure.message}})}\n` : `metawsm forum ${command.name}: ${safeLine(failure.message)}\n`);
 		return failure.exitCode;
 	} finally {
 		await context?.close().catch(() => undefined);

@@ -98,7 +98,8 @@ function merge(target: Record<string, unknown>, input: unknown, shape: Shape, at
 	}
 	for (const [key, value] of Object.entries(input)) {
 		const where = at ? `${at}.${key}` : key;
-		const expected = shape[key];
+		// Own keys only: "__proto__" or "constructor" must not walk into Object.prototype.
+		const expected = Object.hasOwn(shape, key) ? shape[key] : undefined;
 		if (expected === undefined) {
 			throw invalid(file, `unknown key ${where}; known keys here: ${Object.keys(shape).join(', ')}`);
 		}
@@ -127,7 +128,7 @@ export function loadPolicy(file: string = DEFAULT_POLICY_PATH, options: {require
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !options.required) return defaultPolicy();
 		const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-		throw new ForumError('usage', 'invalid_policy', `cannot read policy ${file}: ${reason}`);
+		throw new ForumError('usage', 'invalid_policy', `cannot read policy ${file}: ${reason}; pass --policy with a readable JSON file`);
 	}
 	let json: unknown;
 	try {

@@ -31,13 +31,26 @@ export function explainStorageError(error: unknown, file: string): ForumError {
 	if (code === 'ENOTDIR' || code === 'EISDIR') {
 		return new ForumError('runtime', 'database_unwritable', `cannot use ${file} as the database (${message}); pass --db with a file path`);
 	}
+	if (code === 'ENOENT') {
+		return new ForumError('runtime', 'database_unwritable', `cannot create database ${file} (${message}); pass --db with a path in a writable directory`);
+	}
 	return new ForumError('runtime', 'storage_error', `database ${file}: ${message}`);
 }
 
+/** mkdir -p, each new directory 0700. Node's own recursive mkdir spins forever where mkdir says ENOENT under an existing parent (/proc). */
+function makeDirectory(dir: string): void {
+	const missing: string[] = [];
+	for (let current = path.resolve(dir); !fs.existsSync(current); current = path.dirname(current)) {
+		missing.unshift(current);
+		if (path.dirname(current) === current) break;
+	}
+	for (const part of missing) fs.mkdirSync(part, {mode: 0o700});
+}
+
 function prepareFile(file: string): void {
-	const dir = path.dirname(file);
-	if (!fs.existsSync(dir)) fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+	makeDirectory(path.dirname(file));
 	if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
+	else if (fs.statSync(file).isDirectory()) throw new ForumError('runtime', 'database_unwritable', `${file} is a directory; pass --db with a file path`);
 }
 
 /** Open (and migrate) the database at `file`; `:memory:` gives a private in-memory forum. */
