@@ -1,7 +1,7 @@
 /** How events, commands and replies look as Redis stream fields. */
 import type {FailureKind} from '../forum/errors.js';
 import {checkId} from '../forum/validate.js';
-import {ACTOR_TYPES, type RejectionCode, type StoredEvent} from '../forum/types.js';
+import {ACTOR_TYPES, type RejectionCode, type StoredEvent, type Thread} from '../forum/types.js';
 import type {CommandInput, DispatchResult} from '../service/forum-service.js';
 
 /** Entry id of an event: its SQLite sequence, so a re-publish is rejected by Redis. */
@@ -61,7 +61,15 @@ export function decodeCommand(fields: Record<string, string>): {command: RemoteC
 
 /** What serve tells the sender of a command. */
 export type Reply =
-	| {status: 'ok'; commandId: string; threadId: string; duplicate: boolean; firstSequence: number; lastSequence: number}
+	| {
+			status: 'ok';
+			commandId: string;
+			threadId: string;
+			duplicate: boolean;
+			/** The command's events (none for a no-op) and the thread after them: a write needs no replica. */
+			events: StoredEvent[];
+			thread: Thread | null;
+	  }
 	| {status: 'refused'; commandId: string; code: RejectionCode; message: string}
 	| {status: 'error'; commandId: string; kind: FailureKind; code: string; message: string};
 
@@ -72,8 +80,8 @@ export function replyOf(result: DispatchResult): Reply {
 		commandId: result.commandId,
 		threadId: result.threadId,
 		duplicate: result.duplicate,
-		firstSequence: result.events[0]?.sequence ?? 0,
-		lastSequence: result.events.at(-1)?.sequence ?? 0,
+		events: result.events,
+		thread: result.thread ?? null,
 	};
 }
 

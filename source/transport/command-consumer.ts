@@ -229,8 +229,8 @@ function describeAnswer(command: RemoteCommand, answer: Reply): string {
 	switch (answer.status) {
 		case 'ok':
 			if (answer.duplicate) return `${command.type} ${command.commandId} was already applied; replied with the first result`;
-			if (answer.lastSequence === 0) return `${command.type} ${command.commandId} on ${answer.threadId}: no change`;
-			return `applied ${command.type} ${command.commandId} on ${answer.threadId} as #${answer.firstSequence}..#${answer.lastSequence}`;
+			if (answer.events.length === 0) return `${command.type} ${command.commandId} on ${answer.threadId}: no change`;
+			return `applied ${command.type} ${command.commandId} on ${answer.threadId} as #${answer.events[0]!.sequence}..#${answer.events.at(-1)!.sequence}`;
 		case 'refused':
 			return `refused ${command.type} ${command.commandId}: ${answer.code}: ${answer.message}`;
 		case 'error':

@@ -1,9 +1,14 @@
 /**
- * A forum on another host, through Redis only (`--remote`). Reads come from a replica: the
- * events stream tailed from the start into a private in-memory SQLite, projected by the same
- * code (evolve + projector) as the system of record, so queries answer exactly as locally.
- * Writes go to `<stream>:commands` and wait for serve's reply on `<stream>:replies:<client>`
- * and for their events to reach the replica.
+ * A forum on another host, through Redis only (`--remote`).
+ *
+ * Writes go to `<stream>:commands`; serve answers on `<stream>:replies:<client>` with the
+ * command's events and the thread after them, and the write returns once those events are
+ * in the events stream (so a following remote read sees them), or with the refusal.
+ *
+ * Reads come from a replica built on first use: the events stream tailed from its first
+ * entry into a private in-memory SQLite, projected by the same code (evolve + projector) as
+ * the system of record, so queries answer exactly as they do locally. A write-only command
+ * (an agent's `ask`) never builds it.
  */
 import {randomBytes} from 'node:crypto';
 import type {Redis} from 'ioredis';
@@ -16,7 +21,7 @@ import {newCommandId} from '../service/ids.js';
 import type {EventFilter} from '../store/store.js';
 import {eventFromRow, eventToRow, type EventRow} from '../store/rows.js';
 import {commandFields, decodeEvent, decodeReply, type Reply} from './codec.js';
-import {openConnection, parseRead, sleep, streamKeys, topSequence, whenReady, type LinkState} from './connection.js';
+import {openConnection, parseRead, sleep, streamKeys, topSequence, whenReady, type LinkState, type StreamEntry} from './connection.js';
 import {describeRedisError, redactUrl} from './redis-url.js';
 
 export interface RemoteForumOptions {
@@ -24,7 +29,7 @@ export interface RemoteForumOptions {
 	policy: Policy;
 	/** How long a write waits for serve's answer. Default 15 s. */
 	timeoutMs?: number;
-	/** How long to wait for the first connection. Default 5 s. */
+	/** How long to wait for a connection. Default 5 s. */
 	connectTimeoutMs?: number;
 	/** Names this client's reply stream. Default random. */
 	clientId?: string;
@@ -33,26 +38,50 @@ export interface RemoteForumOptions {
 	signal?: AbortSignal;
 }
 
-/** A remote client also says how far its replica has read. */
 export interface RemoteForumClient extends ForumClient {
 	readonly clientId: string;
 }
 
 interface Waiter {
-	commandId: string;
-	reply?: Extract<Reply, {status: 'ok'}>;
-	resolve: (result: DispatchResult) => void;
-	reject: (error: unknown) => void;
+	resolve: (reply: Reply) => void;
 }
 
 interface Subscription {
 	listener: FeedListener;
-	cursor: number;
+	/** Undefined until the replica is ready: then "from now" means its last sequence. */
+	cursor: number | undefined;
 	filter: EventFilter;
 }
 
 const READ_COUNT = 1000;
 const BLOCK_MS = 1000;
+
+/** A tail of one or more streams on its own blocking connection; restarts after errors. */
+function startTail(
+	reader: Redis,
+	keys: () => {key: string; id: string}[],
+	onEntries: (read: Map<string, StreamEntry[]>) => void,
+	onError: (error: unknown, first: boolean) => void,
+	isClosed: () => boolean,
+): {running: Promise<void>; healthy: () => boolean} {
+	let down = false;
+	const running = (async () => {
+		while (!isClosed()) {
+			try {
+				const streams = keys();
+				const raw = await reader.call('XREAD', ['COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...streams.map((s) => s.key), ...streams.map((s) => s.id)]);
+				down = false;
+				onEntries(parseRead(raw));
+			} catch (error) {
+				if (isClosed()) return;
+				onError(error, !down);
+				down = true;
+				await sleep(500);
+			}
+		}
+	})();
+	return {running, healthy: () => !down};
+}
 
 export async function openRemoteForum(options: RemoteForumOptions): Promise<RemoteForumClient> {
 	const {url, policy} = options;
@@ -61,27 +90,77 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 	const clientId = options.clientId ?? `c-${randomBytes(8).toString('hex')}`;
 	const repliesKey = keys.replies(clientId);
 	const timeoutMs = options.timeoutMs ?? 15_000;
+	const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+	const errorListeners = new Set<(error: unknown) => void>();
 	const emitError = (error: unknown) => {
 		for (const listener of errorListeners) listener(error);
 	};
-	const errorListeners = new Set<(error: unknown) => void>();
+	const connections: Redis[] = [];
+	let closed = false;
 
 	let linkState: LinkState = 'reconnecting';
-	const onState = (state: LinkState, reason?: string) => {
-		if (closed) return;
-		linkState = state;
-		if (state === 'reconnecting') emitError(new ForumError('runtime', 'redis_unavailable', `lost Redis at ${shown}${reason ? ` (${reason})` : ''}; reconnecting`));
-	};
-	const redis = openConnection(url, {name: 'remote', onState});
-	const reader = openConnection(url, {name: 'remote-feed', commandTimeoutMs: BLOCK_MS + 5000});
-	let closed = false;
+	const redis = openConnection(url, {
+		name: 'remote',
+		onState: (state, reason) => {
+			if (closed) return;
+			const was = linkState;
+			linkState = state;
+			if (state === 'reconnecting' && was === 'connected') {
+				emitError(new ForumError('runtime', 'redis_unavailable', `lost Redis at ${shown}${reason ? ` (${reason})` : ''}; reconnecting`));
+			}
+		},
+	});
+	connections.push(redis);
+
+	/** A blocking connection, ready, or a clear error. */
+	async function connect(name: string): Promise<Redis> {
+		const connection = name === 'remote' ? redis : openConnection(url, {name, commandTimeoutMs: BLOCK_MS + 5000});
+		if (connection !== redis) connections.push(connection);
+		try {
+			await whenReady(connection, url, connectTimeoutMs);
+		} catch (error) {
+			throw new ForumError('runtime', 'redis_unavailable', `cannot reach Redis at ${shown} (${(error as Error).message}); check the URL and that Redis is running`);
+		}
+		return connection;
+	}
+
 	try {
-		await Promise.all([whenReady(redis, url, options.connectTimeoutMs ?? 5000), whenReady(reader, url, options.connectTimeoutMs ?? 5000)]);
+		await connect('remote');
 	} catch (error) {
 		redis.disconnect();
-		reader.disconnect();
-		throw new ForumError('runtime', 'redis_unavailable', `cannot reach Redis at ${shown} (${(error as Error).message}); check the URL and that Redis is running`);
+		throw error;
 	}
+	linkState = 'connected';
+	const tails: {running: Promise<void>; healthy: () => boolean}[] = [];
+
+	// ------------------------------------------------------------ replies
+
+	const waiters = new Map<string, Waiter>();
+	let repliesStarted: Promise<void> | undefined;
+	function startReplies(): Promise<void> {
+		repliesStarted ??= (async () => {
+			const reader = await connect('remote-replies');
+			let repliesId = '0-0';
+			tails.push(
+				startTail(
+					reader,
+					() => [{key: repliesKey, id: repliesId}],
+					(read) => {
+						for (const entry of read.get(repliesKey) ?? []) {
+							repliesId = entry.id;
+							const reply = decodeReply(entry.fields);
+							if (reply) waiters.get(reply.commandId)?.resolve(reply);
+						}
+					},
+					(error, first) => first && emitError(new ForumError('runtime', 'redis_unavailable', `reading replies from ${shown} failed (${describeRedisError(error, url)}); retrying`)),
+					() => closed,
+				),
+			);
+		})();
+		return repliesStarted;
+	}
+
+	// ------------------------------------------------------------ replica
 
 	const view = new ForumService({db: ':memory:', policy, clock: options.clock});
 	const store = view.store;
@@ -92,13 +171,17 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 			@actor_type, @actor_name, @correlation_id, @causation_id, @command_id, @payload_json)`,
 	);
 	const eventsOfCommand = store.db.prepare<[string], EventRow>(`SELECT * FROM forum_events WHERE command_id = ? ORDER BY sequence`);
-
 	let applied = 0;
 	let top = 0;
-	const waiters = new Map<string, Waiter>();
 	const subscriptions = new Set<Subscription>();
+	/** Writes waiting for their events to reach the replica. */
+	const catchUps = new Set<{sequence: number; resolve: () => void}>();
+	let replica: Promise<void> | undefined;
+	let replicaReady = false;
 
 	function deliver(subscription: Subscription): void {
+		if (!replicaReady) return;
+		subscription.cursor ??= applied;
 		for (;;) {
 			const events = store.eventsAfter(subscription.cursor, subscription.filter, 1000);
 			if (events.length === 0) {
@@ -114,23 +197,6 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 		}
 	}
 
-	function finish(waiter: Waiter, partial = false): boolean {
-		const reply = waiter.reply;
-		if (!reply || (!partial && applied < reply.lastSequence)) return false;
-		waiters.delete(waiter.commandId);
-		const events = reply.lastSequence > 0 ? store.eventsBetween(reply.firstSequence, Math.min(reply.lastSequence, applied)) : [];
-		waiter.resolve({
-			ok: true,
-			duplicate: reply.duplicate,
-			commandId: reply.commandId,
-			threadId: reply.threadId,
-			events,
-			thread: store.loadThread(reply.threadId),
-		});
-		return true;
-	}
-
-	/** Apply a batch read from the stream to the replica; entries at or below `applied` are skipped. */
 	function apply(events: StoredEvent[]): void {
 		const fresh = events.filter((event) => event.sequence > applied);
 		if (fresh.length === 0) return;
@@ -151,75 +217,93 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 		});
 		applied = fresh.at(-1)!.sequence;
 		top = Math.max(top, applied);
-		for (const waiter of [...waiters.values()]) finish(waiter);
+		for (const waiting of [...catchUps]) {
+			if (applied >= waiting.sequence) {
+				catchUps.delete(waiting);
+				waiting.resolve();
+			}
+		}
 		for (const subscription of subscriptions) deliver(subscription);
 	}
 
-	function onReply(reply: Reply): void {
-		const waiter = waiters.get(reply.commandId);
-		if (!waiter) return;
-		if (reply.status === 'refused') {
-			waiters.delete(reply.commandId);
-			waiter.resolve({ok: false, commandId: reply.commandId, rejection: {code: reply.code, message: reply.message}});
-		} else if (reply.status === 'error') {
-			waiters.delete(reply.commandId);
-			waiter.reject(new ForumError(reply.kind, reply.code, reply.message));
-		} else {
-			waiter.reply = reply;
-			finish(waiter);
-		}
+	/** Build the replica (once): read the events stream from its start up to its newest entry. */
+	function ensureReplica(): Promise<void> {
+		replica ??= (async () => {
+			const reader = await connect('remote-feed');
+			top = await topSequence(redis, keys.events);
+			// Subscribed before the replica existed, without a cursor: "from now" is this moment.
+			for (const subscription of subscriptions) subscription.cursor ??= top;
+			let caughtUp!: () => void;
+			const synced = new Promise<void>((resolve) => (caughtUp = resolve));
+			if (top === 0) caughtUp();
+			let eventsId = '0-0';
+			tails.push(
+				startTail(
+					reader,
+					() => [{key: keys.events, id: eventsId}],
+					(read) => {
+						const batch: StoredEvent[] = [];
+						for (const entry of read.get(keys.events) ?? []) {
+							eventsId = entry.id;
+							try {
+								batch.push(decodeEvent(entry.id, entry.fields));
+							} catch (error) {
+								emitError(error);
+							}
+						}
+						apply(batch);
+						if (applied >= top) caughtUp();
+					},
+					(error, first) => first && emitError(new ForumError('runtime', 'redis_unavailable', `reading ${keys.events} from ${shown} failed (${describeRedisError(error, url)}); retrying`)),
+					() => closed,
+				),
+			);
+			await synced;
+			replicaReady = true;
+			for (const subscription of subscriptions) deliver(subscription);
+		})();
+		return replica;
 	}
 
-	let caughtUp: () => void = () => undefined;
-	const initialSync = new Promise<void>((resolve) => (caughtUp = resolve));
-	let readerDown = false;
-
-	async function readLoop(): Promise<void> {
-		let eventsId = '0-0';
-		let repliesId = '0-0';
-		while (!closed) {
-			try {
-				const raw = await reader.call('XREAD', ['COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', keys.events, repliesKey, eventsId, repliesId]);
-				readerDown = false;
-				const read = parseRead(raw);
-				const batch: StoredEvent[] = [];
-				for (const entry of read.get(keys.events) ?? []) {
-					eventsId = entry.id;
-					try {
-						batch.push(decodeEvent(entry.id, entry.fields));
-					} catch (error) {
-						emitError(error);
-					}
-				}
-				apply(batch);
-				for (const entry of read.get(repliesKey) ?? []) {
-					repliesId = entry.id;
-					const reply = decodeReply(entry.fields);
-					if (reply) onReply(reply);
-				}
-				if (applied >= top) caughtUp();
-			} catch (error) {
-				if (closed) return;
-				if (!readerDown) emitError(new ForumError('runtime', 'redis_unavailable', `reading ${keys.events} from ${shown} failed (${describeRedisError(error, url)}); retrying`));
-				readerDown = true;
-				await sleep(500);
-			}
-		}
-	}
-
-	// How far behind the stream this view is; also notices a Redis that came back.
+	// How far behind the stream the replica is; refreshed while it exists.
 	const lagTimer = setInterval(() => {
+		if (!replicaReady) return;
 		topSequence(redis, keys.events)
-			.then((sequence) => (top = sequence))
+			.then((sequence) => (top = Math.max(sequence, applied)))
 			.catch(() => undefined);
 	}, 1000);
 	lagTimer.unref();
 
-	top = await topSequence(redis, keys.events).catch(() => 0);
-	linkState = 'connected';
-	if (top === 0) caughtUp();
-	const reading = readLoop();
-	await initialSync;
+	/** Resolve once the events stream holds `sequence` (and the replica, if built, applied it); false on timeout. */
+	async function published(sequence: number, deadline: number): Promise<boolean> {
+		if (replica) {
+			await replica;
+			if (applied >= sequence) return true;
+			return new Promise<boolean>((resolve) => {
+				const waiting = {sequence, resolve: () => (clearTimeout(timer), resolve(true))};
+				const timer = setTimeout(() => (catchUps.delete(waiting), resolve(false)), Math.max(0, deadline - Date.now()));
+				catchUps.add(waiting);
+			});
+		}
+		// No replica: block until an entry at or after `sequence` exists (short blocks: this
+		// connection's command timeout is 5 s).
+		const after = `${sequence - 1}-1`;
+		while (Date.now() < deadline && !closed && !options.signal?.aborted) {
+			try {
+				const block = Math.max(1, Math.min(2000, deadline - Date.now()));
+				const raw = await redis.call('XREAD', ['COUNT', 1, 'BLOCK', block, 'STREAMS', keys.events, after]);
+				if ((parseRead(raw).get(keys.events) ?? []).length > 0) return true;
+			} catch {
+				await sleep(100, options.signal);
+			}
+		}
+		return false;
+	}
+
+	const read = async <T>(query: () => T): Promise<T> => {
+		await ensureReplica();
+		return query();
+	};
 
 	const client: RemoteForumClient = {
 		clientId,
@@ -230,64 +314,80 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 			if (closed) throw new ForumError('runtime', 'closed', 'the remote forum client is closed');
 			const commandId = input.commandId ?? newCommandId();
 			const command = {...input, commandId};
-			const outcome = new Promise<DispatchResult>((resolve, reject) => waiters.set(commandId, {commandId, resolve, reject}));
+			const deadline = Date.now() + timeoutMs;
+			await startReplies();
+			let reply: Reply | undefined;
+			const replied = new Promise<Reply>((resolve) => waiters.set(commandId, {resolve}));
 			try {
-				await redis.call('XADD', [keys.commands, 'MAXLEN', '~', 100_000, '*', ...commandFields(command, clientId)]);
-			} catch (error) {
+				try {
+					await redis.call('XADD', [keys.commands, 'MAXLEN', '~', 100_000, '*', ...commandFields(command, clientId)]);
+				} catch (error) {
+					throw new ForumError(
+						'runtime',
+						'redis_unavailable',
+						`cannot send ${command.type} through Redis at ${shown} (${describeRedisError(error, url)}); retry with --command-id ${commandId} so it applies at most once`,
+					);
+				}
+				let timer: NodeJS.Timeout | undefined;
+				let onAbort: (() => void) | undefined;
+				const interrupted = new Promise<'interrupted'>((resolve) => {
+					onAbort = () => resolve('interrupted');
+					if (options.signal?.aborted) onAbort();
+					options.signal?.addEventListener('abort', onAbort, {once: true});
+				});
+				const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+				const outcome = await Promise.race([replied, timedOut, interrupted]);
+				clearTimeout(timer);
+				if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+				if (outcome === 'interrupted') throw new ForumError('runtime', 'interrupted', `stopped waiting for command ${commandId}; it may still be applied`);
+				if (outcome !== 'timeout') reply = outcome;
+			} finally {
 				waiters.delete(commandId);
+			}
+			if (!reply) {
+				// The reply may be lost (Redis restarted under it) while the events made it: they are the answer.
+				const events = replicaReady ? eventsOfCommand.all(commandId).map(eventFromRow) : [];
+				if (events.length > 0) {
+					return {ok: true, duplicate: false, commandId, threadId: events[0]!.thread_id, events, thread: store.loadThread(events[0]!.thread_id)};
+				}
 				throw new ForumError(
 					'runtime',
-					'redis_unavailable',
-					`cannot send ${command.type} through Redis at ${shown} (${describeRedisError(error, url)}); retry with --command-id ${commandId} so it applies at most once`,
+					'remote_timeout',
+					`no answer for ${command.type} ${commandId} within ${Math.round(timeoutMs / 1000)} s: is \`metawsm forum serve\` running with Redis ${shown}? It may still be applied; retry with --command-id ${commandId} to get its result without applying it twice`,
 				);
 			}
-			let timer: NodeJS.Timeout | undefined;
-			const onAbort = () => settle(new ForumError('runtime', 'interrupted', `stopped waiting for command ${commandId}; it may still be applied`));
-			const settle = (error: ForumError) => {
-				const waiter = waiters.get(commandId);
-				if (!waiter) return;
-				// The reply may be lost (Redis restarted) while the events arrived: they are the answer.
-				const events = eventsOfCommand.all(commandId).map(eventFromRow);
-				if (!waiter.reply && events.length > 0) {
-					waiter.reply = {status: 'ok', commandId, threadId: events[0]!.thread_id, duplicate: false, firstSequence: events[0]!.sequence, lastSequence: events.at(-1)!.sequence};
+			switch (reply.status) {
+				case 'refused':
+					return {ok: false, commandId, rejection: {code: reply.code, message: reply.message}};
+				case 'error':
+					throw new ForumError(reply.kind, reply.code, reply.message);
+				case 'ok': {
+					const last = reply.events.at(-1)?.sequence;
+					// Applied either way; waiting only makes the next remote read see it.
+					if (last !== undefined) await published(last, deadline);
+					return {ok: true, duplicate: reply.duplicate, commandId, threadId: reply.threadId, events: reply.events, thread: reply.thread ?? undefined};
 				}
-				if (waiter.reply) finish(waiter, true);
-				else {
-					waiters.delete(commandId);
-					waiter.reject(error);
-				}
-			};
-			timer = setTimeout(
-				() =>
-					settle(
-						new ForumError(
-							'runtime',
-							'remote_timeout',
-							`no answer for ${command.type} ${commandId} within ${Math.round(timeoutMs / 1000)} s: is \`metawsm forum serve\` running with Redis ${shown}? It may still be applied; retry with --command-id ${commandId} to get its result without applying it twice`,
-						),
-					),
-				timeoutMs,
-			);
-			options.signal?.addEventListener('abort', onAbort, {once: true});
-			try {
-				return await outcome;
-			} finally {
-				clearTimeout(timer);
-				options.signal?.removeEventListener('abort', onAbort);
 			}
 		},
-		getThread: async (threadId) => view.getThread(threadId),
-		listThreads: async (filter) => view.listThreads(filter),
-		eventsAfter: async (cursor, filter, limit) => view.eventsAfter(cursor, filter, limit),
-		status: async (filter) => view.status(filter),
-		lastSequence: async () => applied,
+		getThread: (threadId) => read(() => view.getThread(threadId)),
+		listThreads: (filter) => read(() => view.listThreads(filter)),
+		eventsAfter: (cursor, filter, limit) => read(() => view.eventsAfter(cursor, filter, limit)),
+		status: (filter) => read(() => ({...view.status(filter), lastSequence: applied})),
+		lastSequence: () => read(() => applied),
 		// Seen cursors are this viewer's state: kept with the replica, for this session.
-		markSeen: async (threadId, viewer, sequence) => view.markSeen(threadId, viewer, sequence),
-		seenCursors: async (viewer) => view.seenCursors(viewer),
+		markSeen: (threadId, viewer, sequence) => read(() => view.markSeen(threadId, viewer, sequence)),
+		seenCursors: (viewer) => read(() => view.seenCursors(viewer)),
 		subscribe(listener, subscribeOptions = {}) {
-			const subscription: Subscription = {listener, cursor: subscribeOptions.after ?? applied, filter: subscribeOptions.filter ?? {}};
+			const subscription: Subscription = {
+				listener,
+				cursor: subscribeOptions.after ?? (replicaReady ? applied : undefined),
+				filter: subscribeOptions.filter ?? {},
+			};
 			subscriptions.add(subscription);
-			queueMicrotask(() => subscriptions.has(subscription) && deliver(subscription));
+			ensureReplica().then(
+				() => subscriptions.has(subscription) && deliver(subscription),
+				(error: unknown) => emitError(error),
+			);
 			return () => void subscriptions.delete(subscription);
 		},
 		onError(listener) {
@@ -295,18 +395,21 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 			return () => void errorListeners.delete(listener);
 		},
 		source(): SourceInfo {
-			const state: LinkState = closed ? 'off' : readerDown ? 'reconnecting' : linkState;
-			return {kind: 'redis', location: shown, redis: {url: shown, state, lagEvents: Math.max(0, top - applied)}};
+			const state: LinkState = closed ? 'off' : tails.some((tail) => !tail.healthy()) ? 'reconnecting' : linkState;
+			return {kind: 'redis', location: shown, redis: {url: shown, state, ...(replica ? {lagEvents: Math.max(0, top - applied)} : {})}};
 		},
 		async close() {
 			if (closed) return;
 			closed = true;
 			clearInterval(lagTimer);
-			for (const waiter of waiters.values()) waiter.reject(new ForumError('runtime', 'closed', 'the remote forum client was closed'));
-			waiters.clear();
+			for (const [commandId, waiter] of waiters) {
+				waiter.resolve({status: 'error', commandId, kind: 'runtime', code: 'closed', message: `the remote forum client closed while waiting for command ${commandId}; it may still be applied`});
+			}
+			for (const waiting of catchUps) waiting.resolve();
+			catchUps.clear();
 			subscriptions.clear();
-			reader.disconnect();
-			await reading;
+			for (const connection of connections) if (connection !== redis) connection.disconnect();
+			await Promise.all(tails.map((tail) => tail.running));
 			await redis.quit().catch(() => redis.disconnect());
 			view.close();
 		},

@@ -74,6 +74,20 @@ describeWithRedis('remote commands through serve', () => {
 		await eventually(async () => (await pendingCount(policy)) === 0, 5000, 'the entry to be acknowledged');
 	});
 
+	test('a remote write returns once its events are in the events stream, so the next remote read sees them', async () => {
+		const policy = testPolicy();
+		const local = forum(policy);
+		await serve(local);
+		const client = await remote(policy);
+		const result = await client.dispatch(askCommand('c-read-your-write'));
+		if (!result.ok) throw new Error('refused');
+		const last = result.events.at(-1)!.sequence;
+		const [entry] = parseEntries(await probe.call('XRANGE', [streamKeys(policy).events, `${last}-1`, `${last}-1`]));
+		expect(JSON.parse(entry!.fields['event']!).command_id).toBe('c-read-your-write');
+		const reader = await remote(policy);
+		expect((await reader.getThread(result.threadId))?.thread.title).toBe('May I drop legacy_users?');
+	});
+
 	test('a remote refusal carries the same code and message as the local one', async () => {
 		const policy = testPolicy();
 		const local = forum(policy);
@@ -219,6 +233,8 @@ describeWithRedis('remote view', () => {
 
 	test('sees a thread asked locally, and can answer it', async () => {
 		const {local, client} = await setUp();
+		// A dashboard that is up: its replica is built.
+		await client.lastSequence();
 		const seen: string[] = [];
 		client.subscribe((events) => seen.push(...events.map((event) => event.thread_id)));
 		const [threadId] = askMany(local.service, 1);
@@ -246,6 +262,7 @@ describeWithRedis('remote view', () => {
 
 	test('reports its source as the Redis URL without the password', async () => {
 		const {client} = await setUp();
+		await client.lastSequence();
 		expect(client.source()).toEqual({kind: 'redis', location: server.url, redis: {url: server.url, state: 'connected', lagEvents: 0}});
 	});
 });

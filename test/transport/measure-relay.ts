@@ -72,7 +72,7 @@ try {
 		other.close();
 		latencies.sort((a, b) => a - b);
 		results.push(`thread asked by another local process -> seen by a remote view, 50 asks: p50 ${latencies[25]!.toFixed(0)} ms, max ${latencies[49]!.toFixed(0)} ms`);
-		results.push(`remote write round trip (XADD command -> serve dispatch -> reply -> event in replica), 200 asks: p50 ${times[100]!.toFixed(1)} ms, p95 ${times[190]!.toFixed(1)} ms`);
+		results.push(`remote write round trip (XADD command -> serve dispatch -> reply -> its event in the stream), 200 asks: p50 ${times[100]!.toFixed(1)} ms, p95 ${times[190]!.toFixed(1)} ms`);
 		await client.close();
 		await serve.stop();
 		forum.cleanup();
