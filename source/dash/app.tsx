@@ -88,7 +88,12 @@ export function DashApp(props: DashAppProps) {
 	useEffect(() => {
 		if (Date.parse(now) >= queue.nextEscalationAt) setQueueTime(now);
 	}, [now, queue.nextEscalationAt]);
-	useEffect(() => setQueueTime(client.now()), [feed.version, client]);
+	// New data: take the time of this build (not on mount: the first build already did).
+	const mounted = useRef(false);
+	useEffect(() => {
+		if (mounted.current) setQueueTime(client.now());
+		mounted.current = true;
+	}, [feed.version, client]);
 
 	// Bell: once per new escalation episode, never for those already there at start.
 	const rung = useRef<Set<string> | undefined>(undefined);

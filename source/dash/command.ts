@@ -91,7 +91,8 @@ export async function runDashCommand(context: Context): Promise<number> {
 	const opened = demo ? openDemo(context) : undefined;
 	try {
 		const client = opened?.client ?? (await context.openForum());
-		const snapshot = await loadSnapshot(client, operator.name);
+		// Live: the first frame needs open threads only; closed ones follow. --once shows all counts.
+		const snapshot = await loadSnapshot(client, operator.name, {openOnly: !once});
 		if (once) {
 			const size = {
 				columns: positive(String(stdout.columns ?? '')) ?? positive(context.env['COLUMNS']) ?? ONCE_COLUMNS,
@@ -120,7 +121,11 @@ async function runLive(context: Context, client: ForumClient, snapshot: Snapshot
 	});
 	const stops: (() => void)[] = [];
 	try {
-		if (client.source().kind === 'sqlite') stops.push(startSlaScheduler(client, {onError: () => undefined}));
+		// Background work starts after the first frame is out.
+		const later = setTimeout(() => {
+			if (client.source().kind === 'sqlite') stops.push(startSlaScheduler(client, {onError: () => undefined}));
+		}, 1000);
+		stops.push(() => clearTimeout(later));
 		if (options.demo) stops.push(startSimulation(client));
 		const redraw = {clear: () => {}};
 		const theme = context.env['NO_COLOR'] !== undefined && context.env['NO_COLOR'] !== '' ? 'mono' : 'color';

@@ -40,13 +40,12 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 	// One refetch at a time, in order: an older answer never overwrites a newer one.
 	const chain = useRef<Promise<void>>(Promise.resolve());
 
-	const refresh = useCallback(
-		(threadIds: readonly string[]): Promise<void> => {
+	/** Fetch threads and keep the newer copy of each; queued so answers apply in order. */
+	const merge = useCallback(
+		(fetch: () => Promise<Thread[]>): Promise<void> => {
 			const run = async () => {
-				if (threadIds.length === 0) return;
-				const fresh = await client.listThreads({threadIds});
 				let changed = false;
-				for (const thread of fresh) {
+				for (const thread of await fetch()) {
 					const known = threads.get(thread.id);
 					if (known && known.lastSequence >= thread.lastSequence) continue;
 					threads.set(thread.id, thread);
@@ -57,8 +56,20 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 			chain.current = chain.current.then(run).catch((error: unknown) => setFeedError(describe(error)));
 			return chain.current;
 		},
-		[client, threads],
+		[threads],
 	);
+
+	const refresh = useCallback(
+		(threadIds: readonly string[]) => merge(async () => (threadIds.length === 0 ? [] : client.listThreads({threadIds}))),
+		[client, merge],
+	);
+
+	// Closed threads after the first frame, when the snapshot left them out.
+	useEffect(() => {
+		if (!initial.closedPending) return;
+		const timer = setTimeout(() => void merge(() => client.listThreads({states: ['closed']})), 0);
+		return () => clearTimeout(timer);
+	}, [client, initial.closedPending, merge]);
 
 	useEffect(() => {
 		let live = true;

@@ -91,7 +91,8 @@ export interface Dash {
 }
 
 export async function mountDash(forum: Forum, props: Partial<DashAppProps> = {}): Promise<Dash> {
-	const initial = await loadSnapshot(forum.client, (props.operator ?? OPERATOR).name);
+	// As the live command does: open threads first, closed ones after the first frame.
+	const initial = await loadSnapshot(forum.client, (props.operator ?? OPERATOR).name, {openOnly: true});
 	const app = render(
 		<DashApp client={forum.client} operator={OPERATOR} initial={initial} columns={100} rows={30} clock={false} theme="mono" {...props} />,
 	);
