@@ -123,6 +123,17 @@ describeWithRedis('the built CLI over Redis', () => {
 		}
 	});
 
+	test('a remote dashboard frame shows a thread asked on the serving host, and the URL without the password', async () => {
+		await local(['ask', '--ticket', 'OPS-11', '--title', 'Seen from afar?', '--body', 'x', '--priority', 'urgent']);
+		let frame = '';
+		await eventually(async () => {
+			frame = (await remote(['dash', '--once'], {COLUMNS: '100', LINES: '20'})).stdout;
+			return frame.includes('Seen from afar?');
+		}, 10_000, 'the thread in the remote dashboard');
+		expect(frame).toMatch(/redis:\/\/forum:\*\*\*@127\.0\.0\.1:\d+/);
+		expect(frame).not.toContain(PASSWORD);
+	});
+
 	test('a wrong password fails with exit 1 and does not echo the password', async () => {
 		const wrong = `redis://forum:Not-The-Password@127.0.0.1:${server.port}`;
 		const result = await runCli(['forum', 'list', '--remote', '--redis', wrong], {cwd: work.dir});
