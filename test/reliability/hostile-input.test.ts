@@ -118,7 +118,7 @@ function newerSchemaDb(): string {
 	return file;
 }
 
-const ask = (...extra: string[]) => ['forum', 'ask', '--ticket', 'T-1', '--title', 'Q', ...extra];
+const ask = (...extra: (string | Buffer)[]) => ['forum', 'ask', '--ticket', 'T-1', '--title', 'Q', ...extra];
 const bigBody = 'x'.repeat(70_000);
 
 const CASES: BadInput[] = [
