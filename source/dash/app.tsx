@@ -112,9 +112,9 @@ export function DashApp(props: DashAppProps) {
 		if (fresh) props.bell?.();
 	}, [queue, props.bell]);
 
-	const box = layout(size.columns, size.rows);
 	const section = SECTIONS[sectionIndex]!;
 	const entries = queue.sections[section.id];
+	const box = layout(size.columns, size.rows, entries.length);
 	let selectedIndex = selectedId === undefined ? -1 : entries.findIndex((entry) => entry.thread.id === selectedId);
 	if (selectedIndex < 0 && entries.length > 0) selectedIndex = Math.min(lastIndex.current, entries.length - 1);
 	const current = selectedIndex >= 0 ? entries[selectedIndex]!.thread : undefined;

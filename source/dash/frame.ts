@@ -82,7 +82,11 @@ export interface Layout {
 /** Header, tabs, hint/prompt line and status line around the body. */
 const CHROME = 4;
 
-export function layout(columns: number, rows: number): Layout {
+/**
+ * Where things go. With `rowCount` (rows in the current section) a short list gives its
+ * spare lines to the preview below it.
+ */
+export function layout(columns: number, rows: number, rowCount?: number): Layout {
 	const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 	const body = Math.max(0, rows - 1 - CHROME);
 	const wide = columns >= WIDE_COLUMNS;
@@ -90,8 +94,10 @@ export function layout(columns: number, rows: number): Layout {
 		const listWidth = Math.floor(columns * 0.55);
 		return {tooSmall, wide, listHeight: body, listWidth, previewHeight: body, previewWidth: columns - listWidth - 3, detailHeight: body};
 	}
-	const previewHeight = body >= 16 ? Math.min(10, Math.floor(body / 3)) : 0;
-	return {tooSmall, wide, listHeight: body - previewHeight, listWidth: columns, previewHeight, previewWidth: columns, detailHeight: body};
+	const minPreview = body >= 16 ? Math.min(10, Math.floor(body / 3)) : 0;
+	let listHeight = body - minPreview;
+	if (minPreview > 0 && rowCount !== undefined) listHeight = Math.min(listHeight, Math.max(3, rowCount + 1));
+	return {tooSmall, wide, listHeight, listWidth: columns, previewHeight: body - listHeight, previewWidth: columns, detailHeight: body};
 }
 
 const STATE_LABEL: Record<ThreadState, string> = {
@@ -183,7 +189,7 @@ interface Columns {
 function columnsFor(width: number): Columns {
 	const full = {state: true, agent: true, over: true, assignee: true};
 	const cols = width >= 96 ? full : width >= 80 ? {...full, over: false, assignee: false} : {state: false, agent: true, over: false, assignee: false};
-	let fixed = 4 + 7 + 9 + 9 + 5; // marks, priority, ticket, posts+wait
+	let fixed = 4 + 7 + 9 + 1 + 4 + 4; // marks, priority, ticket, space after the title, posts, wait
 	if (cols.state) fixed += 14;
 	if (cols.agent) fixed += 10;
 	if (cols.over) fixed += 6;
@@ -421,7 +427,7 @@ function noticeSegments(notice: Notice): Line {
 
 /** The frame: at most rows - 1 lines, each at most `columns` cells. */
 export function buildFrame(input: FrameInput): Line[] {
-	const box = layout(input.columns, input.rows);
+	const box = layout(input.columns, input.rows, input.queue.sections[SECTIONS[input.sectionIndex]!.id].length);
 	if (box.tooSmall) {
 		return [[{text: truncate(` pane too small (${input.columns}x${input.rows}); needs at least ${MIN_COLUMNS}x${MIN_ROWS} · q quits`, input.columns), style: 'error'}]];
 	}
