@@ -145,6 +145,19 @@ describe.runIf(HAS_TMUX)('the dashboard in tmux', () => {
 		expect(display('#{pane_title}')).toBe('raw-title');
 	});
 
+	it('follows a resize: the frame fits the new size, and a too-small pane gets a message', async () => {
+		await startDash();
+		tmux('resize-window', '-t', session!, '-x', '70', '-y', '16');
+		const screen = await until('the smaller frame', (s) => s.split('\n')[0]!.startsWith(' metawsm forum') && s.includes('redis off') && !s.includes('too small'));
+		const lines = screen.split('\n');
+		expect(lines.every((line) => line.length <= 70)).toBe(true);
+		expect(lines.findIndex((line) => line.includes('redis off'))).toBeLessThan(16);
+		tmux('resize-window', '-t', session!, '-x', '50', '-y', '10');
+		await until('the too-small message', (s) => s.includes('pane too small (50x10)'));
+		keys('q');
+		await until('the shell again', (s) => s.includes(PROMPT) && !s.includes('pane too small'));
+	});
+
 	it('SIGTERM restores the terminal', async () => {
 		await startDash();
 		const shell = display('#{pane_pid}');
