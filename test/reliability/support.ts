@@ -167,3 +167,14 @@ export async function buildWorker(name: string): Promise<string> {
 	});
 	return outfile;
 }
+
+/** Poll `read` until it returns `want` (usable in hooks, unlike expect.poll); throws with the last value on timeout. */
+export async function until<T>(read: () => T, want: T, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let last = read();
+	while (last !== want) {
+		if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${String(want)}, last saw ${String(last)}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		last = read();
+	}
+}
