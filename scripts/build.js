@@ -7,27 +7,30 @@ import {fileURLToPath} from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 // No clean step: parallel builds (tests, helpers) must never see dist/ vanish; esbuild overwrites.
 
-// meow's pre-bundled dependencies initialise package.json normalisation (semver, SPDX
-// tables) and @babel/code-frame at import time; the CLI passes `pkg` itself and never
-// needs them. Make those two lazy: it halves the cost of every agent's CLI call.
-const MEOW_LAZY = [
+// meow's pre-bundled dependencies carry package.json normalisation (semver, SPDX tables,
+// hosted-git-info) and @babel/code-frame: half of the CLI bundle. meow uses them only to read
+// and normalise package.json when no `pkg` is given, or when `cli.pkg` is read; the CLI passes
+// `pkg` and never reads `cli.pkg`. Leave them out (a loud error if that ever changes): every
+// agent's call parses less code.
+const LEFT_OUT = JSON.stringify('metawsm build: meow\'s package.json normalisation is left out of the bundle; pass `pkg` to meow and do not read `cli.pkg` (scripts/build.js)');
+const MEOW_TRIM = [
 	// An unused top-level `promisify(execFile)` would load node:child_process (and node:net) on every call.
 	["import { execFile } from 'node:child_process';\n", ''],
 	['promisify(execFile);\n', ''],
-	['var libExports = requireLib$1();', 'var libExports = {codeFrameColumns: (...args) => requireLib$1().codeFrameColumns(...args)};'],
+	['var libExports = requireLib$1();', `var libExports = {codeFrameColumns: () => { throw new Error(${LEFT_OUT}); }};`],
 	[
 		'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
-		'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
+		`const normalizePackageData = () => { throw new Error(${LEFT_OUT}); };`,
 	],
 ];
-const lazyMeow = {
-	name: 'lazy-meow-dependencies',
+const trimMeow = {
+	name: 'trim-meow-dependencies',
 	setup(builder) {
 		builder.onLoad({filter: /meow[\\/]build[\\/]dependencies\.js$/}, async ({path}) => {
 			let contents = await readFile(path, 'utf8');
-			for (const [eager, lazy] of MEOW_LAZY) {
-				if (!contents.includes(eager)) throw new Error(`lazy-meow-dependencies: "${eager.slice(0, 40)}" not found; meow changed, update scripts/build.js`);
-				contents = contents.replace(eager, lazy);
+			for (const [from, to] of MEOW_TRIM) {
+				if (!contents.includes(from)) throw new Error(`trim-meow-dependencies: "${from.slice(0, 40)}" not found; meow changed, update scripts/build.js`);
+				contents = contents.replace(from, to);
 			}
 			return {contents, loader: 'js'};
 		});
@@ -74,7 +77,7 @@ module.exports = (name) => {
 };
 
 await build({
-	plugins: [lazyMeow, processGlobal, sqliteAddon],
+	plugins: [trimMeow, processGlobal, sqliteAddon],
 	absWorkingDir: root,
 	entryPoints: {cli: 'source/bin.ts'},
 	outdir: 'dist',
