@@ -92,6 +92,9 @@ interface BadInput {
 	/** Which database file the case runs against (default: the seeded forum). */
 	db?: () => string;
 	noDb?: boolean;
+	env?: Record<string, string>;
+	/** Text that must not appear on stderr (a password). */
+	secret?: string;
 	/** Arrange the world before the run; returns spawn options (e.g. run as nobody). */
 	prepare?: () => SpawnOptions | void;
 }
@@ -201,6 +204,19 @@ const CASES: BadInput[] = [
 		code: 1,
 		message: /cannot write database .*sealed\/new\/forum\.db \((EACCES|EPERM).*\); check its permissions or pass --db with a writable path/,
 	},
+	// ------------------------------------------------ Redis transport
+	{name: '--remote without a Redis URL', args: ['forum', 'list', '--remote'], noDb: true, code: 2, message: /--remote needs a Redis URL: pass --redis URL, set METAWSM_REDIS_URL, or set forum\.redis\.url in the policy/},
+	{name: 'a Redis URL that is not redis://', args: ['forum', 'list', '--remote', '--redis', 'http://127.0.0.1:6379'], noDb: true, code: 2, message: /the Redis URL must start with redis:\/\/ or rediss:\/\//},
+	{name: 'an invalid METAWSM_REMOTE_TIMEOUT', args: ['forum', 'list', '--remote', '--redis', 'redis://127.0.0.1:1'], env: {METAWSM_REMOTE_TIMEOUT: 'soon'}, noDb: true, code: 2, message: /METAWSM_REMOTE_TIMEOUT must be a number of seconds > 0, got "soon"/},
+	{name: 'a local-only command with --remote', args: ['forum', 'rebuild', '--remote', '--redis', 'redis://127.0.0.1:1'], noDb: true, code: 2, message: /`metawsm forum rebuild` needs a local database; drop --remote/},
+	{
+		name: 'an unreachable Redis (the password never printed)',
+		args: ['forum', 'ask', '--remote', '--redis', 'redis://agent:hunter2@127.0.0.1:1', '--ticket', 'T', '--title', 'Q', '--body', 'B'],
+		noDb: true,
+		secret: 'hunter2',
+		code: 1,
+		message: /cannot reach Redis at redis:\/\/agent:\*\*\*@127\.0\.0\.1:1 \(.*ECONNREFUSED.*\); check the URL and that Redis is running/,
+	},
 ];
 
 const POLICIES: Record<string, string> = {
@@ -248,7 +264,8 @@ describe('hostile and bad input through the real CLI', () => {
 			const args = [...resolveArgs(bad.args), ...(bad.noDb ? [] : ['--db', file])];
 			const before = snapshot(file);
 			const options = bad.prepare?.() ?? {};
-			const result = await cli(args, {cwd: work, input: bad.input, ...options});
+			const result = await cli(args, {cwd: work, input: bad.input, env: bad.env, ...options});
+			if (bad.secret) expect(result.stderr).not.toContain(bad.secret);
 			expect(result.stderr.trimEnd()).toMatch(bad.message);
 			expect(result.code).toBe(bad.code);
 			expect(result.stdout).toBe('');
