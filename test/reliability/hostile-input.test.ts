@@ -4,13 +4,13 @@
  * control), print nothing on stdout, and write nothing: the forum_events checksum, the
  * database file's bytes and the listing of the whole temp directory are equal before and after.
  */
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {tempDir} from '../helpers/cli.js';
-import {cli, eventChecksum, exited, fileChecksum, figure, listing, RAW_CONTROL, startNode, waitForLine, type SpawnOptions} from './support.js';
+import {CLI, cli, eventChecksum, exited, fileChecksum, figure, listing, RAW_CONTROL, startNode, waitForLine, type SpawnOptions} from './support.js';
 
 let root: string;
 let cleanup: () => void;
@@ -27,7 +27,7 @@ const HOSTILE = `${ESC}]0;pwned\u0007${ESC}[2J\u009b31m`;
  * How this run can make a path unwritable: as a normal user, chmod; as root (CI), where chmod
  * stops nothing, `chattr +i` where the file system supports it, else run the CLI as nobody.
  */
-type Lockdown = 'chmod' | 'chattr' | 'nobody';
+type Lockdown = 'chmod' | 'chattr' | 'nobody' | 'unavailable';
 let lockdown: Lockdown;
 
 function chooseLockdown(): Lockdown {
@@ -41,7 +41,9 @@ function chooseLockdown(): Lockdown {
 		execFileSync('chattr', ['-i', probe], {stdio: 'ignore'});
 		return 'chattr';
 	} catch {
-		return 'nobody';
+		// nobody must be able to run the CLI from this checkout (not the case under /root).
+		const asNobody = spawnSync(process.execPath, [CLI, '--version'], {uid: 65534, gid: 65534, cwd: root, stdio: 'ignore'});
+		return asNobody.status === 0 ? 'nobody' : 'unavailable';
 	} finally {
 		fs.rmSync(probe);
 	}
@@ -49,6 +51,9 @@ function chooseLockdown(): Lockdown {
 
 /** Make `target` unwritable the chosen way; returns spawn options for the CLI run. */
 function makeUnwritable(target: string): SpawnOptions {
+	if (lockdown === 'unavailable') {
+		throw new Error('as root, chattr +i is unsupported on this file system and user nobody cannot run dist/cli.js from this checkout: run the suite as a normal user or from a world-readable checkout');
+	}
 	if (lockdown === 'chattr') {
 		execFileSync('chattr', ['+i', target]);
 		undo.push(() => execFileSync('chattr', ['-i', target]));
