@@ -75,25 +75,20 @@ export function DashApp(props: DashAppProps) {
 	const [filter, setFilter] = useState('');
 	const [notice, setNotice] = useState<Notice | undefined>(undefined);
 	const [loaded, setLoaded] = useState<{id: string; detail: ThreadDetail | undefined} | undefined>(undefined);
-	const [queueTime, setQueueTime] = useState(now);
+	/** Bumped when a thread crosses its SLA: the only time-driven rebuild of the queue. */
+	const [slaEpoch, setSlaEpoch] = useState(0);
 	const lastIndex = useRef(0);
 	const pendingMove = useRef<{before: string[]; actedId: string} | undefined>(undefined);
 
 	// Rebuilt on data changes, filter changes and when a thread crosses its SLA; not every second.
 	const queue = useMemo(
-		() => buildQueue({threads: feed.threads.values(), seen: feed.seen, me: operator.name, now: queueTime, sla: client.sla, filter}),
+		() => buildQueue({threads: feed.threads.values(), seen: feed.seen, me: operator.name, now: client.now(), sla: client.sla, filter}),
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[feed.version, filter, queueTime, client, operator.name],
+		[feed.version, filter, slaEpoch, client, operator.name],
 	);
 	useEffect(() => {
-		if (Date.parse(now) >= queue.nextEscalationAt) setQueueTime(now);
+		if (Date.parse(now) >= queue.nextEscalationAt) setSlaEpoch((epoch) => epoch + 1);
 	}, [now, queue.nextEscalationAt]);
-	// New data: take the time of this build (not on mount: the first build already did).
-	const mounted = useRef(false);
-	useEffect(() => {
-		if (mounted.current) setQueueTime(client.now());
-		mounted.current = true;
-	}, [feed.version, client]);
 
 	// Bell: once per new escalation episode, never for those already there at start.
 	const rung = useRef<Set<string> | undefined>(undefined);

@@ -40,10 +40,11 @@ export interface Forum {
 	cleanup(): void;
 }
 
-export function openForum(): Forum {
+/** `clock`: the dashboard's own clock (default the real one), for tests that move time. */
+export function openForum(options: {clock?: () => Date} = {}): Forum {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metawsm-dash-'));
 	const file = path.join(dir, 'forum.db');
-	const service = new ForumService({db: file, pollMs: 20});
+	const service = new ForumService({db: file, pollMs: 20, clock: options.clock});
 	// Each write by "the other process" is one second after the previous, starting ten minutes ago: a stable order.
 	let tick = Date.now() - 600_000;
 	const other = new ForumService({db: file, clock: () => new Date((tick += 1000))});

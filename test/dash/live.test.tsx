@@ -54,6 +54,21 @@ describe('escalations', () => {
 		expect(rings).toBe(1);
 	});
 
+	it('rings the bell and marks the row when a waiting thread crosses its SLA while the dashboard is open', async () => {
+		forum.cleanup();
+		let skewMs = 0;
+		forum = openForum({clock: () => new Date(Date.now() + skewMs)});
+		forum.ask('SLOW-1', 'normal priority, waiting');
+		let rings = 0;
+		dash = await mountDash(forum, {bell: () => rings++, clock: true});
+		expect(dash.selected()).toMatch(/^▶• /);
+		// The other writer asked ten minutes ago; 21 more minutes pass the 30-minute SLA.
+		skewMs = 21 * 60_000;
+		await dash.waitFor(() => /^▶•!/.test(dash!.selected()));
+		await dash.waitFor(() => rings === 1);
+		expect(dash.frame()).toContain('escalated 1');
+	});
+
 	it('escalated rows are marked and show how long they are past the SLA', async () => {
 		const oldClock = Date.now() - 75 * 60_000;
 		const {ForumService} = await import('../../source/service/forum-service.js');
