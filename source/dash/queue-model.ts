@@ -86,6 +86,7 @@ interface Keyed {
 	escalated: number;
 	rank: number;
 	updated: string;
+	mine: boolean;
 }
 
 function compareKeyed(a: Keyed, b: Keyed): number {
@@ -107,30 +108,29 @@ export function buildQueue(input: QueueInput): Queue {
 	for (const thread of input.threads) {
 		total += 1;
 		stateCounts[thread.state] += 1;
-		const escalated = isEscalated(thread, input.now, input.sla);
+		const waiting = needsHuman(thread.state);
+		// Only waiting threads can escalate: skip the date arithmetic for the rest.
+		const escalated = waiting && isEscalated(thread, input.now, input.sla);
 		if (escalated) escalationKeys.add(`${thread.id}:${thread.stateChanges}`);
-		else if (needsHuman(thread.state)) {
+		else if (waiting) {
 			const due = Date.parse(thread.updatedAt) + slaMinutesFor(thread.priority, input.sla) * 60_000;
 			if (due < nextEscalationAt) nextEscalationAt = due;
 		}
 		if (!matchesFilter(thread, input.filter)) continue;
 		const seen = input.seen.get(thread.id);
 		keyed.push({
-			entry: {
-				thread,
-				escalated,
-				unseen: isUnseen(thread, seen),
-			},
+			entry: {thread, escalated, unseen: isUnseen(thread, seen)},
 			escalated: escalated ? 1 : 0,
 			rank: PRIORITY_RANK[thread.priority],
 			updated: thread.updatedAt,
+			mine: needsMe(thread, seen, input.me),
 		});
 	}
 	keyed.sort(compareKeyed);
 	const sections = Object.fromEntries(SECTIONS.map((section) => [section.id, [] as QueueEntry[]])) as Record<SectionId, QueueEntry[]>;
-	for (const {entry} of keyed) {
-		const mine = needsMe(entry.thread, input.seen.get(entry.thread.id), input.me);
-		for (const section of SECTIONS) if (section.includes(entry.thread, mine)) sections[section.id].push(entry);
+	const lists = SECTIONS.map((section) => sections[section.id]);
+	for (const {entry, mine} of keyed) {
+		for (let i = 0; i < SECTIONS.length; i++) if (SECTIONS[i]!.includes(entry.thread, mine)) lists[i]!.push(entry);
 	}
 	// Past nowMs is possible when a due time is in the past but not yet escalated; never loop on it.
 	if (nextEscalationAt <= nowMs) nextEscalationAt = nowMs + 1000;
