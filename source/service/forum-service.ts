@@ -169,6 +169,8 @@ export class ForumService {
 	listThreads(filter: ListFilter = {}): Thread[] {
 		const now = this.now();
 		const sla = this.sla;
+		// The plain order needs no clock: with a limit, SQLite sorts and reads only those rows.
+		if (filter.limit !== undefined && !filter.escalatedFirst) return this.store.threads(filter, {top: filter.limit});
 		const threads = this.store.threads(filter);
 		if (filter.escalatedFirst) {
 			threads.sort((a, b) => compareQueue(a, b, now, sla));

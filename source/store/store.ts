@@ -11,6 +11,20 @@ export interface EventFilter {
 	types?: readonly EventType[];
 }
 
+// THREAD_COLUMNS in order, checked at load so the two cannot drift apart.
+const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence'];
+if (THREAD_COLUMNS.split(',').map((column) => column.trim().replace(/^[a-z]\./, '')).join() !== THREAD_ROW_KEYS.join()) {
+	throw new Error('store.ts: threadFromValues no longer matches THREAD_COLUMNS');
+}
+
+/** A thread from a raw row (values in THREAD_COLUMNS order); a literal keeps one object shape. */
+function threadFromValues(v: unknown[]): Thread {
+	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], state_changes: v[19], escalated_at: v[20], closed_at: v[21], last_sequence: v[22]} as ThreadRow);
+}
+
+/** Highest priority first, as PRIORITY_RANK orders them. */
+const PRIORITY_ORDER = "CASE v.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 WHEN 'low' THEN 3 ELSE 4 END";
+
 export interface ThreadFilter {
 	states?: readonly ThreadState[];
 	ticket?: string;
@@ -201,7 +215,11 @@ export class ForumStore {
 	}
 
 	/** Threads matching the filter, unordered (ordering is a rule: see compareQueue). */
-	threads(filter: ThreadFilter = {}): Thread[] {
+	/**
+	 * Threads matching `filter`. With `top`, only the first `top` in queue order without SLA
+	 * (priority high to low, then least recently updated, then id), sorted and cut in SQL.
+	 */
+	threads(filter: ThreadFilter = {}, options: {top?: number} = {}): Thread[] {
 		if (filter.threadIds && filter.threadIds.length === 0) return [];
 		const {where, params} = conditions([
 			['v.state', filter.states],
@@ -209,8 +227,10 @@ export class ForumStore {
 			['v.run_id = ?', filter.runId],
 			['v.thread_id', filter.threadIds],
 		]);
-		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}`;
-		return this.read(() => this.db.prepare<(string | number)[], ThreadRow>(sql).all(...params).map(threadFromRow));
+		const top = options.top === undefined ? '' : ` ORDER BY ${PRIORITY_ORDER}, v.updated_at, v.thread_id LIMIT ${Math.max(0, Math.floor(options.top))}`;
+		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}${top}`;
+		// Rows as arrays: better-sqlite3 builds row objects about 3× slower than it reads the values.
+		return this.read(() => this.db.prepare<(string | number)[], unknown[]>(sql).raw(true).all(...params).map(threadFromValues));
 	}
 
 	posts(threadId: string): Post[] {
