@@ -6,11 +6,10 @@ import {ACTOR_TYPES, PRIORITIES, type Actor, type ActorType, type Thread} from '
 import type {ForumClient} from '../service/client.js';
 import type {CommandInput, ThreadDetail} from '../service/forum-service.js';
 import {safeLine, safeText} from '../text/safe-text.js';
-import {buildFrame, detailLines, layout, type Notice, type Prompt} from './frame.js';
+import {buildFrame, detailLines, frameText, layout, type FrameInput, type Notice, type Prompt} from './frame.js';
 import {bindingFor, keyName, type Action, type View} from './keymap.js';
 import {buildQueue, nextNeedingHuman, SECTIONS} from './queue-model.js';
 import type {Snapshot} from './snapshot.js';
-import {useClock} from './use-clock.js';
 import {useEditor, type Editor} from './use-editor.js';
 import {useForum} from './use-forum.js';
 import {useSize} from './use-size.js';
@@ -60,7 +59,9 @@ export function DashApp(props: DashAppProps) {
 	const {exit} = useApp();
 	const size = useSize({columns: props.columns, rows: props.rows});
 	const feed = useForum({client, viewer: operator.name, initial});
-	const now = useClock(useCallback(() => client.now(), [client]), {isActive: props.clock !== false});
+	// Fresh on every render; the tick below renders again only when the frame would change.
+	const now = client.now();
+	const [, setTick] = useState(0);
 	const defaultEditor = useEditor({onResume: props.onResume, alternateScreen: props.alternateScreen});
 	const editor = props.editor ?? defaultEditor;
 
@@ -412,7 +413,7 @@ export function DashApp(props: DashAppProps) {
 	};
 	useInput(useCallback((input: string, key: Key) => onKey.current(input, key), []));
 
-	const lines = buildFrame({
+	const frameInput: FrameInput = {
 		columns: size.columns,
 		rows: size.rows,
 		queue,
@@ -434,7 +435,25 @@ export function DashApp(props: DashAppProps) {
 		now,
 		sla: client.sla,
 		threadOf,
+	};
+	const lines = buildFrame(frameInput);
+
+	// The clock: once a second, draw again only if the frame (waiting times, HH:MM) would
+	// change or a thread crossed its SLA. Idle means no render at all most seconds.
+	const rendered = useRef({input: frameInput, text: '', nextEscalationAt: queue.nextEscalationAt});
+	useEffect(() => {
+		rendered.current = {input: frameInput, text: frameText(lines), nextEscalationAt: queue.nextEscalationAt};
 	});
+	useEffect(() => {
+		if (props.clock === false) return;
+		const timer = setInterval(() => {
+			const last = rendered.current;
+			const at = client.now();
+			if (Date.parse(at) >= last.nextEscalationAt || frameText(buildFrame({...last.input, now: at})) !== last.text) setTick((tick) => tick + 1);
+		}, 1000);
+		return () => clearInterval(timer);
+	}, [client, props.clock]);
+
 	return <FrameView lines={lines} theme={props.theme ?? 'color'} />;
 }
 

@@ -123,7 +123,9 @@ async function runLive(context: Context, client: ForumClient, snapshot: Snapshot
 	try {
 		// Background work starts after the first frame is out.
 		const later = setTimeout(() => {
-			if (client.source().kind === 'sqlite') stops.push(startSlaScheduler(client, {onError: () => undefined}));
+			// Every 15 s: the dashboard shows escalation from the rules at once; the scheduler only
+			// records the event (for `serve`-less setups), and listing waiting threads is not free.
+			if (client.source().kind === 'sqlite') stops.push(startSlaScheduler(client, {intervalMs: 15_000, onError: () => undefined}));
 		}, 1000);
 		stops.push(() => clearTimeout(later));
 		if (options.demo) stops.push(startSimulation(client));

@@ -136,9 +136,10 @@ export function lineText(line: Line): string {
 	return line.map((segment) => segment.text).join('');
 }
 
+/** `14:02`: minutes only, so an idle frame changes once a minute, not every second. */
 function localClock(iso: string): string {
 	const date = new Date(iso);
-	return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+	return [date.getHours(), date.getMinutes()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 /** `13:50` today, `11-24 13:50` on another day (local time). */
@@ -211,7 +212,7 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 		{text: ' '},
 	];
 	if (cols.state) line.push({text: fit(STATE_LABEL[t.state], 13), style: t.state === 'closed' ? 'dim' : 'plain'}, {text: ' '});
-	line.push({text: fit(safeLine(t.ticket), 8), style: 'bold'}, {text: ' '});
+	line.push({text: fit(safeLine(t.ticket), 8)}, {text: ' '});
 	if (cols.agent) line.push({text: fit(safeLine(t.agentName), 9)}, {text: ' '});
 	line.push({text: fit(safeLine(t.title), cols.title)}, {text: ' '});
 	line.push({text: fit(String(t.postsCount), 3, 'right')}, {text: ' '});

@@ -73,14 +73,25 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 
 	useEffect(() => {
 		let live = true;
+		// Bursts (thousands of SLA escalations, a busy writer) become one refetch per frame.
+		const pending = new Set<string>();
+		let timer: NodeJS.Timeout | undefined;
+		let sequence = initial.sequence;
+		const flush = () => {
+			timer = undefined;
+			const ids = [...pending];
+			pending.clear();
+			setLastSequence(sequence);
+			void refresh(ids).then(() => {
+				if (live) setFeedError(undefined);
+			});
+		};
 		const unsubscribe = client.subscribe(
 			(events) => {
 				if (!live || events.length === 0) return;
-				const ids = [...new Set(events.map((event) => event.thread_id))];
-				setLastSequence((previous) => Math.max(previous, events.at(-1)!.sequence));
-				void refresh(ids).then(() => {
-					if (live) setFeedError(undefined);
-				});
+				for (const event of events) pending.add(event.thread_id);
+				sequence = Math.max(sequence, events.at(-1)!.sequence);
+				timer ??= setTimeout(flush, 16);
 			},
 			{after: initial.sequence},
 		);
@@ -89,6 +100,7 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 		});
 		return () => {
 			live = false;
+			if (timer) clearTimeout(timer);
 			unsubscribe();
 			offError();
 		};
