@@ -7,8 +7,9 @@ export interface DispatchResult {
 	perCommand: Record<'ask' | 'post' | 'answer', {count: number; perSecond: number; p50Ms: number; p99Ms: number; cpuPerSecond: number; cpuP99Ms: number}>;
 }
 
-export function benchDispatch(file: string, openThreads: string[], count = 2000): DispatchResult {
+export function benchDispatch(file: string, openThreads: string[], count = 2000, setUp?: (service: ForumService) => void): DispatchResult {
 	const service = new ForumService({db: file, pollMs: 1000});
+	setUp?.(service);
 	const agent = {type: 'agent', name: 'bench'} as const;
 	const ops = {type: 'operator', name: 'ops'} as const;
 	try {
