@@ -34,6 +34,12 @@ export interface DashAppProps {
 	alternateScreen?: boolean;
 	/** Stop the 1 s clock (tests that compare frames). */
 	clock?: boolean;
+	/**
+	 * One pass of the SLA scheduler (record escalation events); called when the queue shows
+	 * escalated threads without one, at most every `escalateEveryMs`. Undefined: not here (remote).
+	 */
+	escalate?: () => Promise<unknown>;
+	escalateEveryMs?: number;
 }
 
 /** Strip controls from typed or pasted text: the inline input is one line. */
@@ -107,6 +113,27 @@ export function DashApp(props: DashAppProps) {
 		}
 		if (fresh) props.bell?.();
 	}, [queue, props.bell]);
+
+	// The SLA scheduler runs only when there is something to record: nothing at idle.
+	const escalating = useRef({running: false, last: Number.NEGATIVE_INFINITY});
+	const escalateIfDue = useCallback(
+		(due: number) => {
+			const state = escalating.current;
+			if (!props.escalate || due === 0 || state.running || Date.now() - state.last < (props.escalateEveryMs ?? 5000)) return;
+			state.running = true;
+			state.last = Date.now();
+			props.escalate().then(
+				() => (state.running = false),
+				(error: unknown) => {
+					state.running = false;
+					setNotice({text: `SLA escalation failed: ${(error as Error).message}`, tone: 'error'});
+				},
+			);
+		},
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[props.escalate, props.escalateEveryMs],
+	);
+	useEffect(() => escalateIfDue(queue.unrecordedEscalations), [queue, escalateIfDue]);
 
 	const section = SECTIONS[sectionIndex]!;
 	const entries = queue.sections[section.id];
@@ -440,19 +467,21 @@ export function DashApp(props: DashAppProps) {
 
 	// The clock: once a second, draw again only if the frame (waiting times, HH:MM) would
 	// change or a thread crossed its SLA. Idle means no render at all most seconds.
-	const rendered = useRef({input: frameInput, text: '', nextEscalationAt: queue.nextEscalationAt});
+	const rendered = useRef({input: frameInput, text: '', nextEscalationAt: queue.nextEscalationAt, unrecorded: queue.unrecordedEscalations});
 	useEffect(() => {
-		rendered.current = {input: frameInput, text: frameText(lines), nextEscalationAt: queue.nextEscalationAt};
+		rendered.current = {input: frameInput, text: frameText(lines), nextEscalationAt: queue.nextEscalationAt, unrecorded: queue.unrecordedEscalations};
 	});
 	useEffect(() => {
 		if (props.clock === false) return;
 		const timer = setInterval(() => {
 			const last = rendered.current;
+			// Retry escalations that did not get recorded (a locked database, a refusal).
+			escalateIfDue(last.unrecorded);
 			const at = client.now();
 			if (Date.parse(at) >= last.nextEscalationAt || frameText(buildFrame({...last.input, now: at})) !== last.text) setTick((tick) => tick + 1);
 		}, 1000);
 		return () => clearInterval(timer);
-	}, [client, props.clock]);
+	}, [client, props.clock, escalateIfDue]);
 
 	return <FrameView lines={lines} theme={props.theme ?? 'color'} />;
 }

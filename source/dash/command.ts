@@ -6,7 +6,7 @@ import {ForumError} from '../forum/errors.js';
 import type {Actor} from '../forum/types.js';
 import type {Context} from '../cli/context.js';
 import {stringFlag, usage} from '../cli/flags.js';
-import {startSlaScheduler} from '../consumers/sla-scheduler.js';
+import {escalateDue} from '../consumers/sla-scheduler.js';
 import {localClient, type ForumClient} from '../service/client.js';
 import {ForumService} from '../service/forum-service.js';
 import {DEMO, seedDemo, startSimulation} from './demo.js';
@@ -121,13 +121,6 @@ async function runLive(context: Context, client: ForumClient, snapshot: Snapshot
 	});
 	const stops: (() => void)[] = [];
 	try {
-		// Background work starts after the first frame is out.
-		const later = setTimeout(() => {
-			// Every 15 s: the dashboard shows escalation from the rules at once; the scheduler only
-			// records the event (for `serve`-less setups), and listing waiting threads is not free.
-			if (client.source().kind === 'sqlite') stops.push(startSlaScheduler(client, {intervalMs: 15_000, onError: () => undefined}));
-		}, 1000);
-		stops.push(() => clearTimeout(later));
 		if (options.demo) stops.push(startSimulation(client));
 		const redraw = {clear: () => {}};
 		const theme = context.env['NO_COLOR'] !== undefined && context.env['NO_COLOR'] !== '' ? 'mono' : 'color';
@@ -140,6 +133,9 @@ async function runLive(context: Context, client: ForumClient, snapshot: Snapshot
 				bell: options.bell ? () => void stdout.write('\u0007') : undefined,
 				alternateScreen: true,
 				onResume: () => redraw.clear(),
+				// The SLA scheduler's pass, run by the dashboard when its queue shows unrecorded
+				// escalations (locally only; a remote view leaves that to `serve`).
+				escalate: client.source().kind === 'sqlite' ? () => escalateDue(client) : undefined,
 			},
 			{stdout, stdin, exitOnCtrlC: false, patchConsole: false},
 		);

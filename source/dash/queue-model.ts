@@ -51,6 +51,8 @@ export interface Queue {
 	escalations: number;
 	/** One key per escalation episode (`id:stateChanges`), unfiltered: the bell rings for new ones. */
 	escalationKeys: Set<string>;
+	/** Escalated threads with no escalation event recorded yet: work for the SLA scheduler. */
+	unrecordedEscalations: number;
 	/** Epoch ms when the next thread crosses its SLA; the queue must be rebuilt then. */
 	nextEscalationAt: number;
 	total: number;
@@ -104,6 +106,7 @@ export function buildQueue(input: QueueInput): Queue {
 	const stateCounts = Object.fromEntries(THREAD_STATES.map((state) => [state, 0])) as Record<ThreadState, number>;
 	const escalationKeys = new Set<string>();
 	let nextEscalationAt = Number.POSITIVE_INFINITY;
+	let unrecordedEscalations = 0;
 	let total = 0;
 	for (const thread of input.threads) {
 		total += 1;
@@ -111,7 +114,10 @@ export function buildQueue(input: QueueInput): Queue {
 		const waiting = needsHuman(thread.state);
 		// Only waiting threads can escalate: skip the date arithmetic for the rest.
 		const escalated = waiting && isEscalated(thread, input.now, input.sla);
-		if (escalated) escalationKeys.add(`${thread.id}:${thread.stateChanges}`);
+		if (escalated) {
+			escalationKeys.add(`${thread.id}:${thread.stateChanges}`);
+			if (thread.escalatedAt === null) unrecordedEscalations += 1;
+		}
 		else if (waiting) {
 			const due = Date.parse(thread.updatedAt) + slaMinutesFor(thread.priority, input.sla) * 60_000;
 			if (due < nextEscalationAt) nextEscalationAt = due;
@@ -134,7 +140,7 @@ export function buildQueue(input: QueueInput): Queue {
 	}
 	// Past nowMs is possible when a due time is in the past but not yet escalated; never loop on it.
 	if (nextEscalationAt <= nowMs) nextEscalationAt = nowMs + 1000;
-	return {sections, stateCounts, escalations: escalationKeys.size, escalationKeys, nextEscalationAt, total};
+	return {sections, stateCounts, escalations: escalationKeys.size, escalationKeys, unrecordedEscalations, nextEscalationAt, total};
 }
 
 /**

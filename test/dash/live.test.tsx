@@ -1,4 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {escalateDue} from '../../source/consumers/sla-scheduler.js';
 import {KEYS, mountDash, openForum, OPERATOR, type Dash, type Forum} from './harness.js';
 
 let forum: Forum;
@@ -81,6 +82,29 @@ describe('escalations', () => {
 		// 75 minutes waited against a 30-minute SLA.
 		expect(row).toMatch(/1h\s+\+45m/);
 		expect(dash.frame()).toContain('escalated 1');
+	});
+});
+
+describe('the SLA scheduler inside the dashboard', () => {
+	it('records the escalation event of a thread the queue shows as escalated', async () => {
+		const id = forum.ask('ESC-1', 'urgent', {priority: 'urgent'});
+		dash = await mountDash(forum, {escalate: () => escalateDue(forum.client)});
+		await dash.waitFor(() => forum.other.getThread(id)!.thread.escalatedAt !== null);
+		const events = forum.other.eventsAfter(0, {threadId: id, types: ['forum.sla.escalation_requested']});
+		expect(events).toHaveLength(1);
+		expect(events[0]).toMatchObject({actor_type: 'system', actor_name: 'sla'});
+	});
+
+	it('does not run while nothing is escalated', async () => {
+		forum.ask('CALM-1', 'normal and fresh');
+		let passes = 0;
+		dash = await mountDash(forum, {clock: true, escalate: async () => passes++});
+		forum.ask('CALM-2', 'another one');
+		await dash.waitFor((f) => f.includes('CALM-2'));
+		// Past one clock tick, which also retries pending escalations.
+		const tickPassed = Date.now() + 1100;
+		await dash.waitFor(() => Date.now() > tickPassed, 3000);
+		expect(passes).toBe(0);
 	});
 });
 
