@@ -76,6 +76,7 @@ export class ForumService {
 	private readonly pollMs: number;
 	private readonly emitter = new EventEmitter();
 	private timer: NodeJS.Timeout | undefined;
+	private walTimer: NodeJS.Timeout | undefined;
 	private seenVersion = -1;
 	private feedCursor = 0;
 
@@ -150,7 +151,10 @@ export class ForumService {
 			}
 			return {ok: true, duplicate: false, commandId, threadId, events, thread};
 		});
-		if (result.ok && result.events.length > 0 && !result.duplicate) this.publish(result.events);
+		if (result.ok && result.events.length > 0 && !result.duplicate) {
+			this.publish(result.events);
+			this.scheduleWalCheckpoint();
+		}
 		return result;
 	}
 
@@ -261,6 +265,8 @@ export class ForumService {
 
 	close(): void {
 		this.stopPolling();
+		if (this.walTimer) clearTimeout(this.walTimer);
+		this.walTimer = undefined;
 		this.emitter.removeAllListeners();
 		this.store.close();
 	}
@@ -273,6 +279,19 @@ export class ForumService {
 	private publish(_events: StoredEvent[]): void {
 		// Listeners read from their own cursor; tell them after the current call stack.
 		queueMicrotask(() => this.emitter.emit('change'));
+	}
+
+	/**
+	 * Checkpoint shortly after writes, outside any command: SQLite's automatic checkpoint
+	 * would otherwise run inside an unlucky commit and set dispatch's p99.
+	 */
+	private scheduleWalCheckpoint(): void {
+		if (this.walTimer || this.store.file === ':memory:') return;
+		this.walTimer = setTimeout(() => {
+			this.walTimer = undefined;
+			if (this.store.db.open) this.store.checkpointWal();
+		}, 250);
+		this.walTimer.unref();
 	}
 
 	private startPolling(): void {

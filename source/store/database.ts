@@ -8,6 +8,7 @@ import {MIGRATIONS, SCHEMA_VERSION} from './migrations.js';
 export type Db = Database.Database;
 
 export const BUSY_TIMEOUT_MS = 5000;
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 export interface OpenOptions {
 	/** Create the file (and a 0700 directory) when missing. Default true. */
@@ -68,6 +69,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 		db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 		if (!memory) db.pragma('journal_mode = WAL');
 		db.pragma('synchronous = NORMAL');
+		// Checkpoints run off the command path (ForumService.scheduleWalCheckpoint); this is
+		// only the backstop that bounds the WAL (~40 MB) when no long-running process is up.
+		db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
 		db.pragma('foreign_keys = ON');
 		migrate(db, file);
 		return db;

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 /** The forum's SQLite store: append events, read projections, keep cursors. Synchronous (better-sqlite3). */
 import type {EventType, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {explainStorageError, openDatabase, type Db} from './database.js';
@@ -97,10 +98,13 @@ export class ForumStore {
 	readonly db: Db;
 	readonly projector: Projector;
 	private readonly statements;
+	/** One wrapper for every write: db.transaction() per call costs more than the insert. */
+	private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
 	constructor(readonly file: string) {
 		this.db = openDatabase(file);
 		this.projector = createProjector(this.db);
+		this.transaction = this.db.transaction((fn: () => unknown) => fn());
 		const db = this.db;
 		this.statements = {
 			insertEvent: db.prepare(
@@ -143,7 +147,7 @@ export class ForumStore {
 	/** Run `fn` in one BEGIN IMMEDIATE transaction (see DEVELOPERS.md: deferred ones hit SQLITE_BUSY). */
 	write<T>(fn: () => T): T {
 		try {
-			return this.db.transaction(fn).immediate();
+			return this.transaction.immediate(fn) as T;
 		} catch (error) {
 			throw explainStorageError(error, this.file);
 		}
@@ -303,6 +307,15 @@ export class ForumStore {
 	/** Set a consumer's cursor; call inside `write` when it must commit with other changes. */
 	setCheckpoint(consumer: string, sequence: number, at: string): void {
 		this.statements.setCheckpoint.run(consumer, sequence, at);
+	}
+
+	/** Copy the WAL back into the database without waiting on readers or writers. */
+	checkpointWal(): void {
+		try {
+			this.db.pragma('wal_checkpoint(PASSIVE)');
+		} catch {
+			// Busy or closed: the next one, or the autocheckpoint backstop, does it.
+		}
 	}
 
 	/** SQLite's data_version: changes when another connection commits. */
