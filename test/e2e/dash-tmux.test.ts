@@ -19,8 +19,10 @@ let db: string;
 let session: string | undefined;
 let counter = 0;
 
+// A private tmux server: other suites' sessions (or a kill-server) never meet ours.
+const SOCKET = `metawsm-dash-${process.pid}`;
 const forum = (args: string[]) => runCli(['forum', ...args, '--db', db]);
-const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'});
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
 const capture = () => tmux('capture-pane', '-p', '-t', session!);
 const display = (format: string) => tmux('display-message', '-p', '-t', session!, format).trim();
 const keys = (...k: string[]) => tmux('send-keys', '-t', session!, ...k);
@@ -64,10 +66,13 @@ beforeAll(() => {
 	db = path.join(dir, 'forum.db');
 });
 afterEach(() => {
-	if (session) spawnSync('tmux', ['kill-session', '-t', session]);
+	if (session) spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', session]);
 	session = undefined;
 });
-afterAll(() => cleanup());
+afterAll(() => {
+	if (HAS_TMUX) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+	cleanup();
+});
 
 describe.runIf(!HAS_TMUX && CI)('tmux', () => {
 	it('is installed (required in CI)', () => {
