@@ -3,6 +3,7 @@
  * updates by itself; keys act on the database; quitting restores the shell.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {CLI, runCli, tempDir} from '../helpers/cli.js';
@@ -70,7 +71,10 @@ afterEach(() => {
 	session = undefined;
 });
 afterAll(() => {
-	if (HAS_TMUX) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+	if (HAS_TMUX) {
+		spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+		fs.rmSync(path.join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), {force: true});
+	}
 	cleanup();
 });
 
