@@ -6,6 +6,8 @@ export interface QueryResult {
 	openThreads: number;
 	list: {p50Ms: number; p95Ms: number};
 	listLimit50: {p50Ms: number; p95Ms: number};
+	/** What `metawsm forum list` asks for by default: the first 200 (+1 to know if more match). */
+	listDefault: {p50Ms: number; p95Ms: number};
 	thread: {p50Ms: number; p95Ms: number};
 }
 
@@ -20,10 +22,11 @@ export function benchQueries(file: string, openThreads: string[], runs = 60): Qu
 		let open = 0;
 		const list = sample(() => (open = service.listThreads({states}).length));
 		const listLimit50 = sample(() => service.listThreads({states, limit: 50}));
+		const listDefault = sample(() => service.listThreads({states, limit: 201}));
 		const thread = sample((i) => {
 			if (!service.getThread(openThreads[(i * 7919) % openThreads.length]!)) throw new Error('missing thread');
 		});
-		return {openThreads: open, list, listLimit50, thread};
+		return {openThreads: open, list, listLimit50, listDefault, thread};
 	} finally {
 		service.close();
 	}

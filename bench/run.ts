@@ -43,7 +43,8 @@ try {
 		const {file, open} = copyOfSeed('queries');
 		const queries = benchQueries(file, open);
 		results['queries'] = queries;
-		rows.push([`list, ${queries.openThreads} open threads (p95)`, `${queries.list.p95Ms} ms (p50 ${queries.list.p50Ms})`, '≤ 20 ms', verdict(queries.list.p95Ms <= 20)]);
+		rows.push(['list as the CLI runs it (first 200 of 10k open, p95)', `${queries.listDefault.p95Ms} ms (p50 ${queries.listDefault.p50Ms})`, '≤ 20 ms', verdict(queries.listDefault.p95Ms <= 20)]);
+		rows.push([`list --limit 0, all ${queries.openThreads} open threads (p95)`, `${queries.list.p95Ms} ms (p50 ${queries.list.p50Ms})`, '≤ 20 ms', verdict(queries.list.p95Ms <= 20)]);
 		rows.push(['list --limit 50 (p95)', `${queries.listLimit50.p95Ms} ms`, '≤ 20 ms', verdict(queries.listLimit50.p95Ms <= 20)]);
 		rows.push(['thread (p95)', `${queries.thread.p95Ms} ms (p50 ${queries.thread.p50Ms})`, '≤ 20 ms', verdict(queries.thread.p95Ms <= 20)]);
 	}

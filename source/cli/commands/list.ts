@@ -9,13 +9,15 @@ import {integerFlag, statesFlag, stringFlag, usage, type Flags} from '../flags.j
 import {checkLine, LIMITS} from '../../forum/validate.js';
 
 const OPEN_STATES = THREAD_STATES.filter((state) => state !== 'closed');
+const DEFAULT_LIMIT = 200;
 
 export const list: CommandSpec = {
 	name: 'list',
 	summary: 'list threads: urgent first, then the longest waiting',
 	usage: `metawsm forum list [--state S[,S...]] [--all] [--ticket T] [--run-id R] [--limit N] [--viewer NAME [--unseen]]
 
-Without --state or --all, lists open threads (every state but closed).
+Without --state or --all, lists open threads (every state but closed), at most --limit
+(default 200; a note on stderr, or "truncated": true in JSON, says when more match).
 ! marks an escalated thread; WAIT is the time since its last update.
 With --viewer, * marks a thread with events that viewer has not seen, and --json adds
 "unseen" and "unanswered" (an agent spoke after the last human or operator). --unseen keeps
@@ -31,14 +33,17 @@ Example:
 		all: {type: 'boolean', description: 'include closed threads'},
 		ticket: {type: 'string', description: 'only this ticket'},
 		runId: {type: 'string', description: 'only this run'},
-		limit: {type: 'string', description: 'at most N threads'},
+		limit: {type: 'string', description: `at most N threads (default ${DEFAULT_LIMIT}; 0 for all)`},
 		viewer: {type: 'string', description: 'mark threads with events NAME has not seen (*)'},
 		unseen: {type: 'boolean', description: 'only threads with events the viewer has not seen'},
 	},
 	async run(context) {
 		const {flags} = context;
 		const states: readonly ThreadState[] | undefined = statesFlag(flags) ?? (flags['all'] === true ? undefined : OPEN_STATES);
-		const limit = integerFlag(flags, 'limit', {min: 1});
+		// A terminal cannot show 10k rows usefully; --limit 0 lists everything.
+		const limitFlag = integerFlag(flags, 'limit', {min: 0}) ?? DEFAULT_LIMIT;
+		const limit = limitFlag === 0 ? undefined : limitFlag;
+		const fetch = limit === undefined ? undefined : limit + 1;
 		const unseenOnly = flags['unseen'] === true;
 		const viewer = viewerFlag(flags, unseenOnly);
 		const forum = await context.openForum();
@@ -49,14 +54,17 @@ Example:
 		if (unseenOnly) {
 			// Filter before the limit: --limit counts unseen threads.
 			threads = (await forum.listThreads(filter)).filter(unseen);
-			if (limit !== undefined) threads = threads.slice(0, limit);
+			if (fetch !== undefined) threads = threads.slice(0, fetch);
 		} else {
-			threads = await forum.listThreads({...filter, limit});
+			threads = await forum.listThreads({...filter, limit: fetch});
 		}
+		const truncated = limit !== undefined && threads.length > limit;
+		if (truncated) threads = threads.slice(0, limit);
 		const now = forum.now();
 		if (context.json) {
 			context.printJson({
 				...(viewer === undefined ? {} : {viewer}),
+				truncated,
 				threads: threads.map((thread) => ({
 					...threadJson(thread, now, forum.sla),
 					...(viewer === undefined ? {} : {unseen: unseen(thread), unanswered: isUnanswered(thread), seen_sequence: seen!.get(thread.id) ?? 0}),
@@ -69,6 +77,7 @@ Example:
 			return 0;
 		}
 		context.print(formatTable(threads, now, (thread) => isEscalated(thread, now, forum.sla), viewer === undefined ? undefined : unseen));
+		if (truncated) context.stderr.write(`note: more threads match; showing the first ${limit} (--limit N for more, --limit 0 for all)\n`);
 		return 0;
 	},
 };
