@@ -89,8 +89,16 @@ export async function runDashCommand(context: Context): Promise<number> {
 	const operator: Actor = demo && !named ? {type: 'operator', name: DEMO.operator} : context.actor('operator');
 
 	const opened = demo ? openDemo(context) : undefined;
+	let linked: ForumClient | undefined;
 	try {
-		const client = opened?.client ?? (await context.openForum());
+		let client = opened?.client ?? (await context.openForum());
+		const redisUrl = once || opened || client.source().kind !== 'sqlite' ? undefined : context.redisUrl();
+		if (redisUrl) {
+			// Local data, Redis configured: the status bar shows the link (connected / reconnecting / lag).
+			const {withRedisLink} = await import('../transport/link-status.js');
+			client = withRedisLink(client, {url: redisUrl, policy: context.policy()});
+			linked = client;
+		}
 		// Live: the first frame needs open threads only; closed ones follow. --once shows all counts.
 		const snapshot = await loadSnapshot(client, operator.name, {openOnly: !once});
 		if (once) {
@@ -103,6 +111,7 @@ export async function runDashCommand(context: Context): Promise<number> {
 		}
 		return await runLive(context, client, snapshot, operator, {bell, demo});
 	} finally {
+		await linked?.close();
 		if (opened) {
 			await opened.client.close();
 			opened.cleanup();

@@ -411,7 +411,7 @@ function statusLine(input: FrameInput): Line {
 	const source = input.source;
 	const where = source.kind === 'sqlite' ? safeLine(source.location) : safeLine(source.redis?.url ?? source.location);
 	const redis = source.redis
-		? `redis ${source.redis.state}${source.redis.lagEvents !== undefined ? ` lag ${source.redis.lagEvents}` : ''}`
+		? `${source.kind === 'sqlite' ? `${safeLine(source.redis.url)} ` : ''}redis ${source.redis.state}${source.redis.lagEvents !== undefined ? ` lag ${source.redis.lagEvents}` : ''}`
 		: 'redis off';
 	const line: Line = [];
 	// Problems first: a long path must never push them off the line.
