@@ -87,7 +87,7 @@ await build({
 	platform: 'node',
 	target: 'node20',
 	sourcemap: 'linked',
-	alias: {'react-devtools-core': './scripts/empty-module.js'},
+	alias: {'react-devtools-core': './scripts/empty-module.js', 'is-in-ci': './scripts/not-in-ci.js'},
 	define: {'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"'},
 	// Bundled CommonJS dependencies (ioredis, react) call require(); give ESM output one.
 	banner: {js: "import {createRequire as __metawsmCreateRequire} from 'node:module'; const require = __metawsmCreateRequire(import.meta.url);"},
