@@ -6,7 +6,7 @@ import {openRemoteForum, type RemoteForumClient} from '../../source/transport/re
 import {startRedisServeParts} from '../../source/transport/serve.js';
 import type {Policy} from '../../source/policy/policy.js';
 import {askMany, eventually, tempForum, testPolicy, type TempForum} from './fixtures.js';
-import {describeWithRedis, RedisServer} from './redis-server.js';
+import {describeWithRedis, RedisServer, useRedisServer} from './redis-server.js';
 
 const agent = {type: 'agent', name: 'builder'} as const;
 const human = {type: 'human', name: 'ops'} as const;
@@ -16,43 +16,29 @@ function askCommand(commandId: string, threadId?: string): RemoteCommand {
 }
 
 describeWithRedis('remote commands through serve', () => {
-	let server: RedisServer;
-	let probe: Redis;
-	const cleanups: (() => void | Promise<void>)[] = [];
-
-	beforeAll(async () => {
-		server = await RedisServer.start();
-		probe = server.client();
-	});
-	afterAll(async () => {
-		probe?.disconnect();
-		await server?.stop();
-	});
-	afterEach(async () => {
-		for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-	});
+	const fixture = useRedisServer();
 
 	function forum(policy: Policy): TempForum {
 		const made = tempForum(policy);
-		cleanups.push(made.cleanup);
+		fixture.cleanups.push(made.cleanup);
 		return made;
 	}
 
 	async function serve(made: TempForum, options: {consumer?: string; claimIdleMs?: number} = {}): Promise<string[]> {
 		const lines: string[] = [];
-		const running = await startRedisServeParts(made.service, {url: server.url, policy: made.service.policy, log: (line) => lines.push(line), ...options});
-		cleanups.push(() => running.stop());
+		const running = await startRedisServeParts(made.service, {url: fixture.server.url, policy: made.service.policy, log: (line) => lines.push(line), ...options});
+		fixture.cleanups.push(() => running.stop());
 		return lines;
 	}
 
 	async function remote(policy: Policy, timeoutMs = 10_000): Promise<RemoteForumClient> {
-		const client = await openRemoteForum({url: server.url, policy, timeoutMs});
-		cleanups.push(() => client.close());
+		const client = await openRemoteForum({url: fixture.server.url, policy, timeoutMs});
+		fixture.cleanups.push(() => client.close());
 		return client;
 	}
 
 	async function pendingCount(policy: Policy): Promise<number> {
-		const summary = (await probe.call('XPENDING', [streamKeys(policy).commands, policy.forum.redis.group])) as unknown[];
+		const summary = (await fixture.probe.call('XPENDING', [streamKeys(policy).commands, policy.forum.redis.group])) as unknown[];
 		return Number(summary[0]);
 	}
 
@@ -82,7 +68,7 @@ describeWithRedis('remote commands through serve', () => {
 		const result = await client.dispatch(askCommand('c-read-your-write'));
 		if (!result.ok) throw new Error('refused');
 		const last = result.events.at(-1)!.sequence;
-		const [entry] = parseEntries(await probe.call('XRANGE', [streamKeys(policy).events, `${last}-1`, `${last}-1`]));
+		const [entry] = parseEntries(await fixture.probe.call('XRANGE', [streamKeys(policy).events, `${last}-1`, `${last}-1`]));
 		expect(JSON.parse(entry!.fields['event']!).command_id).toBe('c-read-your-write');
 		const reader = await remote(policy);
 		expect((await reader.getThread(result.threadId))?.thread.title).toBe('May I drop legacy_users?');
@@ -118,11 +104,11 @@ describeWithRedis('remote commands through serve', () => {
 		const local = forum(policy);
 		const keys = streamKeys(policy);
 		const group = policy.forum.redis.group;
-		await probe.call('XGROUP', ['CREATE', keys.commands, group, '0', 'MKSTREAM']);
-		await probe.call('XADD', [keys.commands, '*', ...commandFields(askCommand('c-applied-then-killed'), 'nobody')]);
-		await probe.call('XADD', [keys.commands, '*', ...commandFields(askCommand('c-read-then-killed'), 'nobody')]);
+		await fixture.probe.call('XGROUP', ['CREATE', keys.commands, group, '0', 'MKSTREAM']);
+		await fixture.probe.call('XADD', [keys.commands, '*', ...commandFields(askCommand('c-applied-then-killed'), 'nobody')]);
+		await fixture.probe.call('XADD', [keys.commands, '*', ...commandFields(askCommand('c-read-then-killed'), 'nobody')]);
 		// The dead consumer read both; it committed the first and died before acknowledging either.
-		const read = parseRead(await probe.call('XREADGROUP', ['GROUP', group, 'dead', 'COUNT', 10, 'STREAMS', keys.commands, '>']));
+		const read = parseRead(await fixture.probe.call('XREADGROUP', ['GROUP', group, 'dead', 'COUNT', 10, 'STREAMS', keys.commands, '>']));
 		expect(read.get(keys.commands)).toHaveLength(2);
 		local.service.dispatch(askCommand('c-applied-then-killed'));
 		expect(await pendingCount(policy)).toBe(2);
@@ -144,7 +130,7 @@ describeWithRedis('remote commands through serve', () => {
 		const failed = client.dispatch(askCommand('c-poison', 't-poison'));
 		await expect(failed).rejects.toMatchObject({code: 'dead_lettered', exitCode: 1});
 		await expect(failed).rejects.toThrow(/failed 3 times .*disk says no/);
-		const dead = parseEntries(await probe.call('XRANGE', [streamKeys(policy).dead, '-', '+']));
+		const dead = parseEntries(await fixture.probe.call('XRANGE', [streamKeys(policy).dead, '-', '+']));
 		expect(dead).toHaveLength(1);
 		expect(dead[0]!.fields).toMatchObject({command_id: 'c-poison', deliveries: '3'});
 		expect(dead[0]!.fields['error']).toMatch(/disk says no/);
@@ -159,9 +145,9 @@ describeWithRedis('remote commands through serve', () => {
 		const local = forum(policy);
 		const lines = await serve(local);
 		await eventually(() => lines.some((line) => line.startsWith('commands: consuming')), 5000, 'consumer start');
-		await probe.call('XADD', [streamKeys(policy).commands, '*', 'command', '{"type":"drop_tables"}']);
-		await eventually(async () => Number(await probe.call('XLEN', [streamKeys(policy).dead])) === 1, 5000, 'dead letter');
-		const [entry] = parseEntries(await probe.call('XRANGE', [streamKeys(policy).dead, '-', '+']));
+		await fixture.probe.call('XADD', [streamKeys(policy).commands, '*', 'command', '{"type":"drop_tables"}']);
+		await eventually(async () => Number(await fixture.probe.call('XLEN', [streamKeys(policy).dead])) === 1, 5000, 'dead letter');
+		const [entry] = parseEntries(await fixture.probe.call('XRANGE', [streamKeys(policy).dead, '-', '+']));
 		expect(entry!.fields['error']).toMatch(/malformed command: unknown command type "drop_tables"/);
 		expect(await pendingCount(policy)).toBe(0);
 	});
@@ -172,8 +158,8 @@ describeWithRedis('remote commands through serve', () => {
 		const lines = await serve(local);
 		const client = await remote(policy);
 		expect((await client.dispatch(askCommand('c-before-restart'))).ok).toBe(true);
-		await server.kill();
-		await server.resume();
+		await fixture.server.kill();
+		await fixture.server.resume();
 		await eventually(() => client.source().redis?.state === 'connected', 10_000, 'the client to reconnect');
 		const after = await client.dispatch(askCommand('c-after-restart'));
 		expect(after.ok).toBe(true);

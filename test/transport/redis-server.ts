@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {Redis} from 'ioredis';
-import {describe} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe} from 'vitest';
 
 /** Servers still running when the test process exits (a crash or a timeout) are killed with it. */
 const running = new Set<ChildProcess>();
@@ -155,4 +155,30 @@ export class RedisServer {
 		client.on('error', () => undefined);
 		return client;
 	}
+}
+
+/** What `useRedisServer` gives a describe block. */
+export interface RedisFixture {
+	readonly server: RedisServer;
+	/** A plain client for looking at the server from the test. */
+	readonly probe: Redis;
+	/** Run after each test, newest first. */
+	readonly cleanups: (() => void | Promise<void>)[];
+}
+
+/** A private redis-server for the enclosing describe block, a probe client, and per-test cleanups. */
+export function useRedisServer(options: RedisServerOptions = {}): RedisFixture {
+	const fixture = {cleanups: [] as (() => void | Promise<void>)[]} as {server: RedisServer; probe: Redis; cleanups: (() => void | Promise<void>)[]};
+	beforeAll(async () => {
+		fixture.server = await RedisServer.start(options);
+		fixture.probe = fixture.server.client();
+	});
+	afterAll(async () => {
+		fixture.probe?.disconnect();
+		await fixture.server?.stop();
+	});
+	afterEach(async () => {
+		for (const cleanup of fixture.cleanups.splice(0).reverse()) await cleanup();
+	});
+	return fixture;
 }

@@ -3,42 +3,28 @@ import type {Redis} from 'ioredis';
 import {openConnection, streamKeys} from '../../source/transport/connection.js';
 import {relayCheckpointName, startRelay, type Relay} from '../../source/transport/relay.js';
 import {askMany, eventually, range, streamSequences, tempForum, testPolicy, type TempForum} from './fixtures.js';
-import {describeWithRedis, RedisServer} from './redis-server.js';
+import {describeWithRedis, useRedisServer} from './redis-server.js';
 
 describeWithRedis('outbox relay', () => {
-	let server: RedisServer;
-	let probe: Redis;
-	const cleanups: (() => void | Promise<void>)[] = [];
-
-	beforeAll(async () => {
-		server = await RedisServer.start();
-		probe = server.client();
-	});
-	afterAll(async () => {
-		probe?.disconnect();
-		await server?.stop();
-	});
-	afterEach(async () => {
-		for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-	});
+	const fixture = useRedisServer();
 
 	function setUp(overrides = {}): {forum: TempForum; key: string; lines: string[]; relay: () => Relay} {
 		const policy = testPolicy(overrides);
 		const forum = tempForum(policy);
-		cleanups.push(forum.cleanup);
+		fixture.cleanups.push(forum.cleanup);
 		const lines: string[] = [];
-		const redis = openConnection(server.url, {name: 'test-relay'});
-		cleanups.push(() => redis.disconnect());
+		const redis = openConnection(fixture.server.url, {name: 'test-relay'});
+		fixture.cleanups.push(() => redis.disconnect());
 		const relay = () => {
-			const started = startRelay(forum.service, {redis, url: server.url, policy, log: (line) => lines.push(line)});
-			cleanups.push(() => started.stop());
+			const started = startRelay(forum.service, {redis, url: fixture.server.url, policy, log: (line) => lines.push(line)});
+			fixture.cleanups.push(() => started.stop());
 			return started;
 		};
 		return {forum, key: streamKeys(policy).events, lines, relay};
 	}
 
 	async function xaddCalls(): Promise<number> {
-		const info = (await probe.info('commandstats')) as string;
+		const info = (await fixture.probe.info('commandstats')) as string;
 		return Number(/cmdstat_xadd:calls=(\d+)/.exec(info)?.[1] ?? 0);
 	}
 
@@ -49,7 +35,7 @@ describeWithRedis('outbox relay', () => {
 		forum.service.dispatch({type: 'answer', threadId: first!, body: 'yes', actor: {type: 'human', name: 'ops'}});
 		await relay().drained();
 		const last = forum.service.lastSequence();
-		const {ids, sequences} = await streamSequences(probe, key);
+		const {ids, sequences} = await streamSequences(fixture.probe, key);
 		expect(sequences).toEqual(range(1, last));
 		expect(ids).toEqual(range(1, last).map((sequence) => `${sequence}-1`));
 	});
@@ -59,8 +45,8 @@ describeWithRedis('outbox relay', () => {
 		const running = relay();
 		await running.drained();
 		askMany(forum.service, 5);
-		await eventually(async () => (await streamSequences(probe, key)).sequences.length === 5, 5000, '5 events in the stream');
-		expect((await streamSequences(probe, key)).sequences).toEqual(range(1, 5));
+		await eventually(async () => (await streamSequences(fixture.probe, key)).sequences.length === 5, 5000, '5 events in the stream');
+		expect((await streamSequences(fixture.probe, key)).sequences).toEqual(range(1, 5));
 	});
 
 	test('keeps its cursor in SQLite', async () => {
@@ -80,7 +66,7 @@ describeWithRedis('outbox relay', () => {
 		const before = await xaddCalls();
 		await relay().drained();
 		expect(await xaddCalls()).toBe(before + 10);
-		expect((await streamSequences(probe, key)).sequences).toEqual(range(1, 20));
+		expect((await streamSequences(fixture.probe, key)).sequences).toEqual(range(1, 20));
 	});
 
 	test('a re-publish rejected by Redis counts as done', async () => {
@@ -88,12 +74,12 @@ describeWithRedis('outbox relay', () => {
 		askMany(forum.service, 5);
 		// Another relay got there first: the entries exist, this relay's cursor is still 0.
 		for (const event of forum.service.eventsAfter(0)) {
-			await probe.call('XADD', [key, `${event.sequence}-1`, 'event', JSON.stringify(event)]);
+			await fixture.probe.call('XADD', [key, `${event.sequence}-1`, 'event', JSON.stringify(event)]);
 		}
 		const running = relay();
 		await running.drained();
 		expect(running.status()).toMatchObject({state: 'connected', cursor: 5, lagEvents: 0});
-		expect((await streamSequences(probe, key)).sequences).toEqual(range(1, 5));
+		expect((await streamSequences(fixture.probe, key)).sequences).toEqual(range(1, 5));
 		expect(lines.join('\n')).not.toMatch(/cannot publish/);
 	});
 
@@ -101,10 +87,10 @@ describeWithRedis('outbox relay', () => {
 		const {forum, key, relay} = setUp({maxlen: 100});
 		askMany(forum.service, 1000);
 		await relay().drained();
-		const length = Number(await probe.call('XLEN', [key]));
+		const length = Number(await fixture.probe.call('XLEN', [key]));
 		expect(length).toBeGreaterThanOrEqual(100);
 		expect(length).toBeLessThan(1000);
-		const {sequences} = await streamSequences(probe, key);
+		const {sequences} = await streamSequences(fixture.probe, key);
 		expect(sequences.at(-1)).toBe(1000);
 	});
 
@@ -114,27 +100,27 @@ describeWithRedis('outbox relay', () => {
 			askMany(forum.service, 20, 'before');
 			const running = relay();
 			await running.drained();
-			if (saveFirst) await probe.call('SAVE', []);
-			await server.kill();
+			if (saveFirst) await fixture.probe.call('SAVE', []);
+			await fixture.server.kill();
 			// Commands never wait on Redis: all succeed while it is down.
 			expect(askMany(forum.service, 500, 'during')).toHaveLength(500);
 			await eventually(() => running.status().state === 'reconnecting', 5000, 'relay to notice the outage');
 			expect(running.status().lagEvents).toBeGreaterThan(0);
-			await server.resume();
+			await fixture.server.resume();
 			await eventually(async () => running.status().state === 'connected' && running.status().lagEvents === 0, 15_000, 'relay to catch up');
 			return {forum, key, lines};
 		}
 
 		test('every event committed during the outage arrives once, in order, after Redis returns', async () => {
 			const {forum, key, lines} = await outage(true);
-			expect((await streamSequences(probe, key)).sequences).toEqual(range(1, forum.service.lastSequence()));
+			expect((await streamSequences(fixture.probe, key)).sequences).toEqual(range(1, forum.service.lastSequence()));
 			// The saved stream came back: only the outage's events were published, no refill.
 			expect(lines.join('\n')).not.toMatch(/refilling/);
 		}, 30_000);
 
 		test('a Redis that returns empty is refilled from SQLite', async () => {
 			const {forum, key, lines} = await outage(false);
-			expect((await streamSequences(probe, key)).sequences).toEqual(range(1, forum.service.lastSequence()));
+			expect((await streamSequences(fixture.probe, key)).sequences).toEqual(range(1, forum.service.lastSequence()));
 			expect(lines.join('\n')).toMatch(/refilling from SQLite/);
 		}, 30_000);
 	});
@@ -144,10 +130,10 @@ describeWithRedis('outbox relay', () => {
 		askMany(forum.service, 10);
 		const running = relay();
 		await running.drained();
-		await probe.del(key);
+		await fixture.probe.del(key);
 		askMany(forum.service, 1, 'after');
-		await eventually(async () => (await streamSequences(probe, key)).sequences.length === 11, 5000, 'refill');
-		expect((await streamSequences(probe, key)).sequences).toEqual(range(1, 11));
+		await eventually(async () => (await streamSequences(fixture.probe, key)).sequences.length === 11, 5000, 'refill');
+		expect((await streamSequences(fixture.probe, key)).sequences).toEqual(range(1, 11));
 		expect(lines.join('\n')).toMatch(/ends at #0 but the relay had published up to #10/);
 	});
 });
