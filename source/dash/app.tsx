@@ -1,6 +1,6 @@
 /** The live triage dashboard: state, keys and actions around a pure frame. */
 import {render, useApp, useInput, type Instance, type Key, type RenderOptions} from 'ink';
-import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {allowedTransitions} from '../forum/rules.js';
 import {ACTOR_TYPES, PRIORITIES, type Actor, type ActorType, type Thread} from '../forum/types.js';
 import type {ForumClient} from '../service/client.js';

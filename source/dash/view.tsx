@@ -1,6 +1,5 @@
 /** Draws a frame (lines of styled segments) with Ink. Colours off with NO_COLOR; no styling at all when plain. */
 import {Box, Text, type TextProps} from 'ink';
-import React from 'react';
 import type {Line, Style} from './frame.js';
 
 export type Theme = 'color' | 'mono';

@@ -34,7 +34,6 @@ export interface CommandConsumer {
 	stop(): Promise<void>;
 }
 
-const COMMANDS_MAXLEN = 100_000;
 const DEAD_MAXLEN = 10_000;
 
 export function startCommandConsumer(service: ForumService, options: CommandConsumerOptions): CommandConsumer {

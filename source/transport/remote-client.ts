@@ -16,7 +16,7 @@ import {ForumError} from '../forum/errors.js';
 import type {StoredEvent} from '../forum/types.js';
 import type {Policy} from '../policy/policy.js';
 import type {ForumClient, SourceInfo} from '../service/client.js';
-import {ForumService, type DispatchResult, type FeedListener} from '../service/forum-service.js';
+import {ForumService, type FeedListener} from '../service/forum-service.js';
 import {newCommandId} from '../service/ids.js';
 import type {EventFilter} from '../store/store.js';
 import {eventFromRow, eventToRow, type EventRow} from '../store/rows.js';

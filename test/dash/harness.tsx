@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {DashApp, type DashAppProps} from '../../source/dash/app.js';
 import {loadSnapshot} from '../../source/dash/snapshot.js';
 import type {Actor, Priority} from '../../source/forum/types.js';

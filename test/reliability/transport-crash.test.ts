@@ -9,7 +9,6 @@
  * - a remote `watch --follow` that ran throughout printed every event once, in order.
  */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type {Redis} from 'ioredis';

@@ -1,5 +1,4 @@
 import {afterAll, afterEach, beforeAll, expect, test} from 'vitest';
-import type {Redis} from 'ioredis';
 import {commandFields, type RemoteCommand} from '../../source/transport/codec.js';
 import {parseEntries, parseRead, streamKeys} from '../../source/transport/connection.js';
 import {openRemoteForum, type RemoteForumClient} from '../../source/transport/remote-client.js';

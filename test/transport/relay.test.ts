@@ -1,5 +1,4 @@
-import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
-import type {Redis} from 'ioredis';
+import {describe, expect, test} from 'vitest';
 import {openConnection, streamKeys} from '../../source/transport/connection.js';
 import {relayCheckpointName, startRelay, type Relay} from '../../source/transport/relay.js';
 import {askMany, eventually, range, streamSequences, tempForum, testPolicy, type TempForum} from './fixtures.js';
