@@ -6,8 +6,9 @@
  * Never duplicated: each section is framed by marker comments naming the thread and the event
  * sequence it was rendered from, so a section is appended once and later rewritten in place.
  * Every event is applied inside one BEGIN IMMEDIATE transaction (the database write lock is the
- * cross-process mutex): re-read the checkpoint, check the file's marker, write the file
- * (temp file, fsync, rename, fsync dir), then advance the checkpoint. A crash after the rename
+ * cross-process mutex, held only for a read, a rename and the checkpoint): the new document
+ * is written and fsynced to a temp file first; under the lock the checkpoint is re-read, the
+ * file is checked unchanged, the temp file renamed over it and the checkpoint advanced. A crash after the rename
  * and before the commit leaves a marker with the event's sequence, so the rerun only moves the
  * checkpoint.
  */
@@ -192,23 +193,24 @@ export function docHeading(ticket: string): string {
 
 // ------------------------------------------------------------------ file writes
 
-/** Replace `file` atomically and durably: temp file, fsync, rename, fsync the directory. */
-function writeDurably(file: string, text: string): void {
-	const dir = path.dirname(file);
-	const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+/** Write `text` to a new temp file beside `file` and fsync it; the slow part, done outside any lock. */
+function writeTemp(file: string, text: string): string {
+	const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
 	const fd = fs.openSync(temp, 'w', 0o644);
 	try {
 		fs.writeFileSync(fd, text);
 		fs.fsyncSync(fd);
-	} finally {
-		fs.closeSync(fd);
-	}
-	try {
-		fs.renameSync(temp, file);
 	} catch (error) {
 		fs.rmSync(temp, {force: true});
 		throw error;
+	} finally {
+		fs.closeSync(fd);
 	}
+	return temp;
+}
+
+/** Make a rename durable: fsync the directory (some file systems refuse; the rename is atomic anyway). */
+function syncDirectory(dir: string): void {
 	try {
 		const dirFd = fs.openSync(dir, 'r');
 		try {
@@ -217,7 +219,7 @@ function writeDurably(file: string, text: string): void {
 			fs.closeSync(dirFd);
 		}
 	} catch {
-		// Some file systems refuse fsync on a directory; the rename itself is atomic.
+		// See above.
 	}
 }
 
@@ -242,22 +244,29 @@ export function docsRoot(options: Pick<DocsSyncOptions, 'policy' | 'root'>): str
 	return path.resolve(options.root ?? options.policy.forum.docs_sync.root);
 }
 
-/** Apply one event; call inside the store's write transaction. */
-function applyEvent(service: ForumService, root: string, event: StoredEvent & {event_type: typeof DOCS_SYNC_EVENT}): DocsSyncResult {
+/** An event's effect, prepared outside the write lock: the new document already in a temp file. */
+interface Prepared {
+	result: DocsSyncResult;
+	/** The document as read when preparing (undefined: no file); the commit checks it is unchanged. */
+	read?: {file: string; text: string | undefined};
+	temp?: string;
+}
+
+/** Work out an event's section and write the new document to a temp file (slow I/O, no lock held). */
+function prepareEvent(service: ForumService, root: string, event: StoredEvent & {event_type: typeof DOCS_SYNC_EVENT}): Prepared {
 	const base = {sequence: event.sequence, threadId: event.thread_id, ticket: event.ticket};
 	const target = ticketDocPath(root, event.ticket);
-	if (!target.ok) return {kind: 'refused', ...base, reason: target.reason};
+	if (!target.ok) return {result: {kind: 'refused', ...base, reason: target.reason}};
 	const file = target.file;
 	const view = sectionView(service.eventsAfter(0, {threadId: event.thread_id}, 1_000_000), event);
-	if (!view) return {kind: 'refused', ...base, reason: `thread ${event.thread_id} has no opened event`};
+	if (!view) return {result: {kind: 'refused', ...base, reason: `thread ${event.thread_id} has no opened event`}};
 	try {
 		const existing = readDoc(file);
 		const synced = existing === undefined ? undefined : sectionSequence(existing, event.thread_id);
-		if (synced !== undefined && synced >= event.sequence) return {kind: 'already_synced', ...base, file};
+		if (synced !== undefined && synced >= event.sequence) return {result: {kind: 'already_synced', ...base, file}};
 		fs.mkdirSync(root, {recursive: true});
 		const {doc, action} = upsertSection(existing ?? docHeading(event.ticket), event.thread_id, renderSection(view));
-		writeDurably(file, doc);
-		return {kind: 'written', ...base, file, trigger: event.payload.trigger, action};
+		return {result: {kind: 'written', ...base, file, trigger: event.payload.trigger, action}, read: {file, text: existing}, temp: writeTemp(file, doc)};
 	} catch (error) {
 		throw docsError(file, error);
 	}
@@ -276,13 +285,36 @@ export function syncDocsOnce(service: ForumService, options: Pick<DocsSyncOption
 		if (batch.length === 0) return results;
 		for (const event of batch) {
 			if (event.event_type !== DOCS_SYNC_EVENT) continue;
-			const result = store.write((): DocsSyncResult | undefined => {
-				// Re-read under the write lock: another consumer may have applied it meanwhile.
-				if (event.sequence <= store.checkpoint(DOCS_SYNC_CONSUMER)) return undefined;
-				const outcome = applyEvent(service, root, event);
-				store.setCheckpoint(DOCS_SYNC_CONSUMER, event.sequence, service.now());
-				return outcome;
-			});
+			let result: DocsSyncResult | undefined;
+			// Prepare outside the lock; commit under it (the SQLite write lock is the cross-process
+			// mutex) only if nobody moved the checkpoint or changed the file meanwhile, else redo.
+			for (let attempt = 0; ; attempt++) {
+				if (event.sequence <= store.checkpoint(DOCS_SYNC_CONSUMER)) break;
+				const prepared = prepareEvent(service, root, event);
+				const outcome = store.write((): 'done' | 'moved' | 'changed' => {
+					if (event.sequence <= store.checkpoint(DOCS_SYNC_CONSUMER)) return 'moved';
+					if (prepared.read && prepared.temp) {
+						if (readDoc(prepared.read.file) !== prepared.read.text) return 'changed';
+						try {
+							fs.renameSync(prepared.temp, prepared.read.file);
+						} catch (error) {
+							throw docsError(prepared.read.file, error);
+						}
+					}
+					store.setCheckpoint(DOCS_SYNC_CONSUMER, event.sequence, service.now());
+					return 'done';
+				});
+				if (outcome !== 'done' && prepared.temp) fs.rmSync(prepared.temp, {force: true});
+				if (outcome === 'done') {
+					if (prepared.read) syncDirectory(path.dirname(prepared.read.file));
+					result = prepared.result;
+				}
+				if (outcome !== 'changed') break;
+				if (attempt >= 20) {
+					// Stop before this event (the checkpoint stays behind it); the next run resumes here.
+					throw new ForumError('runtime', 'docs_busy', `${prepared.read?.file ?? root} kept changing while docs-sync wrote it; rerun docs-sync`);
+				}
+			}
 			if (result) {
 				results.push(result);
 				options.onResult?.(result);
