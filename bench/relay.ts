@@ -9,7 +9,7 @@ import {ForumService} from '../source/service/forum-service.js';
 import {openConnection, streamKeys, topSequence, whenReady} from '../source/transport/connection.js';
 import {startRelay} from '../source/transport/relay.js';
 import {available, epochMs} from './proc.js';
-import {BenchRedis} from './redis.js';
+import {RedisServer} from '../test/helpers/redis-server.js';
 import {median, round, spread} from './stats.js';
 
 type Row = [string, string, string, string];
@@ -38,7 +38,7 @@ export async function run(dir: string): Promise<{results: unknown; rows: Row[]}>
 		console.warn('skipping the relay benchmark: redis-server is not installed');
 		return {results: {skipped: 'redis-server is not installed'}, rows: [['relay', 'skipped: no redis-server', '', '']]};
 	}
-	const server = await BenchRedis.start();
+	const server = await RedisServer.start();
 	const base = defaultPolicy();
 	const policy: Policy = {...base, forum: {...base.forum, redis: {...base.forum.redis, url: server.url}}};
 	const key = streamKeys(policy).events;

@@ -145,7 +145,7 @@ function localClock(iso: string): string {
 /** `13:50` today, `11-24 13:50` on another day (local time). */
 export function shortTime(iso: string, now: string): string {
 	const date = new Date(iso);
-	const hm = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+	const hm = localClock(iso);
 	if (new Date(now).toDateString() === date.toDateString()) return hm;
 	return `${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')} ${hm}`;
 }

@@ -2,7 +2,7 @@
  * The queue as data: which threads are in which section, in what order. Pure and cheap
  * enough to rebuild on every change with 10k threads (one pass, numeric sort keys).
  */
-import {isEscalated, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, slaMinutesFor, type SlaRule} from '../forum/rules.js';
+import {isEscalated, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, msPastSla, type SlaRule} from '../forum/rules.js';
 import {THREAD_STATES, type Thread, type ThreadState} from '../forum/types.js';
 
 export type SectionId = 'needs_human' | 'needs_me' | 'waiting_operator' | 'answered' | 'open' | 'closed';
@@ -119,7 +119,7 @@ export function buildQueue(input: QueueInput): Queue {
 			if (thread.escalatedAt === null) unrecordedEscalations += 1;
 		}
 		else if (waiting) {
-			const due = Date.parse(thread.updatedAt) + slaMinutesFor(thread.priority, input.sla) * 60_000;
+			const due = nowMs - msPastSla(thread, input.now, input.sla);
 			if (due < nextEscalationAt) nextEscalationAt = due;
 		}
 		if (!matchesFilter(thread, input.filter)) continue;

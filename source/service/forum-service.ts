@@ -2,7 +2,7 @@
 import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
-import {decide, isEscalated, compareQueue, PRIORITY_RANK, type SlaRule} from '../forum/rules.js';
+import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
 import type {Actor, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
@@ -152,7 +152,7 @@ export class ForumService {
 			return {ok: true, duplicate: false, commandId, threadId, events, thread};
 		});
 		if (result.ok && result.events.length > 0 && !result.duplicate) {
-			this.publish(result.events);
+			this.notify();
 			this.scheduleWalCheckpoint();
 		}
 		return result;
@@ -171,20 +171,10 @@ export class ForumService {
 
 	/** Threads matching the filter, in queue order. */
 	listThreads(filter: ListFilter = {}): Thread[] {
+		if (!filter.escalatedFirst) return this.store.threads(filter, {ordered: true, top: filter.limit});
+		// Escalation depends on the clock, so the dashboard's order is computed here.
 		const now = this.now();
-		const sla = this.sla;
-		// The plain order needs no clock: with a limit, SQLite sorts and reads only those rows.
-		if (filter.limit !== undefined && !filter.escalatedFirst) return this.store.threads(filter, {top: filter.limit});
-		const threads = this.store.threads(filter);
-		if (filter.escalatedFirst) {
-			threads.sort((a, b) => compareQueue(a, b, now, sla));
-		} else {
-			threads.sort(
-				(a, b) =>
-					PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
-					(a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : a.id < b.id ? -1 : 1),
-			);
-		}
+		const threads = this.store.threads(filter).sort((a, b) => compareQueue(a, b, now, this.sla));
 		return filter.limit !== undefined ? threads.slice(0, filter.limit) : threads;
 	}
 
@@ -232,11 +222,10 @@ export class ForumService {
 		let cursor = options.after ?? this.store.lastSequence();
 		const deliver = () => {
 			for (;;) {
-				const events = this.store.eventsAfter(cursor, {}, 1000);
+				const events = this.store.eventsAfter(cursor, options.filter, 1000);
 				if (events.length === 0) return;
 				cursor = events.at(-1)!.sequence;
-				const wanted = options.filter ? events.filter((event) => matches(event, options.filter!)) : events;
-				if (wanted.length > 0) listener(wanted);
+				listener(events);
 				if (events.length < 1000) return;
 			}
 		};
@@ -276,7 +265,7 @@ export class ForumService {
 		if (this.emitter.listenerCount('error') > 0) this.emitter.emit('error', error);
 	}
 
-	private publish(_events: StoredEvent[]): void {
+	private notify(): void {
 		// Listeners read from their own cursor; tell them after the current call stack.
 		queueMicrotask(() => this.emitter.emit('change'));
 	}
@@ -318,12 +307,4 @@ export class ForumService {
 		if (this.timer) clearInterval(this.timer);
 		this.timer = undefined;
 	}
-}
-
-function matches(event: StoredEvent, filter: EventFilter): boolean {
-	if (filter.threadId && event.thread_id !== filter.threadId) return false;
-	if (filter.ticket && event.ticket !== filter.ticket) return false;
-	if (filter.runId && event.run_id !== filter.runId) return false;
-	if (filter.types && filter.types.length > 0 && !filter.types.includes(event.event_type)) return false;
-	return true;
 }

@@ -223,7 +223,7 @@ export class ForumStore {
 	 * Threads matching `filter`. With `top`, only the first `top` in queue order without SLA
 	 * (priority high to low, then least recently updated, then id), sorted and cut in SQL.
 	 */
-	threads(filter: ThreadFilter = {}, options: {top?: number} = {}): Thread[] {
+	threads(filter: ThreadFilter = {}, options: {ordered?: boolean; top?: number} = {}): Thread[] {
 		if (filter.threadIds && filter.threadIds.length === 0) return [];
 		const {where, params} = conditions([
 			['v.state', filter.states],
@@ -231,8 +231,10 @@ export class ForumStore {
 			['v.run_id = ?', filter.runId],
 			['v.thread_id', filter.threadIds],
 		]);
-		const top = options.top === undefined ? '' : ` ORDER BY ${PRIORITY_ORDER}, v.updated_at, v.thread_id LIMIT ${Math.max(0, Math.floor(options.top))}`;
-		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}${top}`;
+		// `list` order: urgent first, then the longest waiting (oldest update), then id.
+		const order = options.ordered ? ` ORDER BY ${PRIORITY_ORDER}, v.updated_at, v.thread_id` : '';
+		const top = options.top === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(options.top))}`;
+		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}${order}${top}`;
 		// Rows as arrays: better-sqlite3 builds row objects about 3× slower than it reads the values.
 		return this.read(() => this.db.prepare<(string | number)[], unknown[]>(sql).raw(true).all(...params).map(threadFromValues));
 	}

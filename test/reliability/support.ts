@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {CLI, ROOT, type CliResult} from '../helpers/cli.js';
+import {CLI, ROOT, runProcess, type CliOptions, type TimedResult} from '../helpers/cli.js';
 
 export {CLI, ROOT};
 
@@ -59,15 +59,8 @@ export function mode(file: string): string {
 	return (fs.statSync(file).mode & 0o777).toString(8);
 }
 
-export interface SpawnOptions {
-	cwd?: string;
-	env?: Record<string, string>;
-	input?: string | Buffer;
-	/** Run as this uid/gid (the test must run as root). */
-	uid?: number;
-	gid?: number;
-	timeoutMs?: number;
-}
+/** Options of `cli`: the same as runCli's. */
+export type SpawnOptions = CliOptions;
 
 /** Quote bytes for bash's $'...': what arrives in argv is exactly these bytes, valid UTF-8 or not. */
 function ansiC(bytes: Buffer): string {
@@ -75,36 +68,14 @@ function ansiC(bytes: Buffer): string {
 }
 
 /**
- * Run the built CLI like test/helpers/cli.ts's runCli, plus uid/gid and a measured duration.
+ * Run the built CLI with runCli's options (uid/gid, timing included).
  * Buffer arguments reach the CLI as raw bytes (Node can only pass strings, so they go through bash).
  */
-export function cli(args: (string | Buffer)[], options: SpawnOptions = {}): Promise<CliResult & {ms: number}> {
+export function cli(args: (string | Buffer)[], options: SpawnOptions = {}): Promise<TimedResult> {
 	const raw = args.some((arg) => typeof arg !== 'string');
-	const [file, argv] = raw
-		? ['bash', ['-c', `exec ${[process.execPath, CLI, ...args].map((arg) => ansiC(Buffer.from(arg))).join(' ')}`]]
-		: [process.execPath, [CLI, ...(args as string[])]];
-	return new Promise((resolve, reject) => {
-		const started = performance.now();
-		const child = spawn(file, argv, {
-			cwd: options.cwd,
-			env: {...process.env, METAWSM_ACTOR_NAME: 'tester', ...options.env},
-			uid: options.uid,
-			gid: options.gid,
-			stdio: ['pipe', 'pipe', 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-		child.on('error', reject);
-		child.on('close', (code, signal) => {
-			clearTimeout(timer);
-			resolve({code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started});
-		});
-		child.stdin.on('error', () => undefined);
-		child.stdin.end(options.input ?? '');
-	});
+	return raw
+		? runProcess('bash', ['-c', `exec ${[process.execPath, CLI, ...args].map((arg) => ansiC(Buffer.from(arg))).join(' ')}`], options)
+		: runProcess(process.execPath, [CLI, ...(args as string[])], options);
 }
 
 /** Start a node script (ESM, run from the repository root so it finds better-sqlite3 and tsx). */
