@@ -1,0 +1,72 @@
+/**
+ * Whether a stored event can be read: its type is known and its payload has that type's
+ * fields. Extra fields are allowed (the original's events, and newer optional fields). Pure.
+ */
+import {ACTOR_TYPES, PRIORITIES, THREAD_STATES} from './types.js';
+import type {EventDraft, EventPayloads, EventType} from './types.js';
+
+interface FieldShape {
+	accepts(value: unknown): boolean;
+	/** What the field must be, for the reason: "a string", "one of low, normal, high, urgent". */
+	expected: string;
+}
+
+const text: FieldShape = {accepts: (value) => typeof value === 'string', expected: 'a string'};
+const count: FieldShape = {accepts: (value) => typeof value === 'number' && Number.isFinite(value), expected: 'a number'};
+const oneOf = (values: readonly string[]): FieldShape => ({
+	accepts: (value) => typeof value === 'string' && values.includes(value),
+	expected: `one of ${values.join(', ')}`,
+});
+const orNull = (shape: FieldShape): FieldShape => ({accepts: (value) => value === null || shape.accepts(value), expected: `${shape.expected} or null`});
+
+const priority = oneOf(PRIORITIES);
+const state = oneOf(THREAD_STATES);
+const actorType = oneOf(ACTOR_TYPES);
+
+/** Every event type's fields; typed by EventPayloads, so a new required field must be listed here. */
+const SHAPES: {[K in EventType]: {[F in keyof EventPayloads[K]]: FieldShape}} = {
+	'forum.thread.opened': {title: text, body: text, priority},
+	'forum.post.added': {body: text},
+	'forum.assigned': {
+		from_assignee_type: orNull(actorType),
+		from_assignee_name: orNull(text),
+		to_assignee_type: actorType,
+		to_assignee_name: text,
+		note: text,
+	},
+	'forum.state.changed': {from_state: state, to_state: state},
+	'forum.priority.changed': {from: priority, to: priority},
+	'forum.thread.closed': {},
+	'forum.sla.escalation_requested': {state, priority, waited_minutes: count},
+	'forum.integration.docs_sync.requested': {
+		trigger: oneOf(['answered', 'closed']),
+		thread_id: text,
+		title: text,
+		state,
+		priority,
+		posts_count: count,
+		updated_at: text,
+		assignee: orNull(text),
+	},
+};
+
+function isEventType(type: string): type is EventType {
+	return Object.hasOwn(SHAPES, type);
+}
+
+/** Why `payload` cannot be an `eventType` event, or undefined when it can. */
+export function eventShapeProblem(eventType: string, payload: unknown): string | undefined {
+	if (!isEventType(eventType)) return 'unknown event type';
+	if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return 'payload is not a JSON object';
+	const fields = payload as Record<string, unknown>;
+	for (const [name, shape] of Object.entries(SHAPES[eventType]) as [string, FieldShape][]) {
+		if (!Object.hasOwn(fields, name)) return `payload has no ${name}`;
+		if (!shape.accepts(fields[name])) return `payload ${name} is not ${shape.expected}`;
+	}
+	return undefined;
+}
+
+/** The event, typed, when its type is known and its payload fits; else the reason it cannot be read. */
+export function checkEventShape<T extends {event_type: string; payload: unknown}>(event: T): (Omit<T, 'event_type' | 'payload'> & EventDraft) | string {
+	return eventShapeProblem(event.event_type, event.payload) ?? (event as Omit<T, 'event_type' | 'payload'> & EventDraft);
+}
