@@ -70,3 +70,16 @@ export function eventShapeProblem(eventType: string, payload: unknown): string |
 export function checkEventShape<T extends {event_type: string; payload: unknown}>(event: T): (Omit<T, 'event_type' | 'payload'> & EventDraft) | string {
 	return eventShapeProblem(event.event_type, event.payload) ?? (event as Omit<T, 'event_type' | 'payload'> & EventDraft);
 }
+
+/** A stored event that cannot be read (skipped by every reader), and why. */
+export interface BadEvent {
+	sequence: number;
+	/** As stored: may be unknown or hostile text. */
+	eventType: string;
+	reason: string;
+}
+
+/** One line naming a bad event: `skipped event #17 (forum.post.added): payload_json does not parse`. */
+export function describeBadEvent(bad: BadEvent): string {
+	return `skipped event #${bad.sequence} (${bad.eventType}): ${bad.reason}`;
+}

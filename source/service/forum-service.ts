@@ -206,7 +206,7 @@ export class ForumService {
 		return this.store.seenCursors(viewer);
 	}
 
-	rebuild(): {events: number} {
+	rebuild(): ReturnType<typeof rebuildProjections> {
 		return rebuildProjections(this.store);
 	}
 

@@ -2,7 +2,8 @@
 import {openDatabase, type Db} from './database.js';
 import {PROJECTION_TABLES} from './migrations.js';
 import {createProjector, type Projector} from './projection.js';
-import {decodeEventRow, type BadEvent, type EventRow} from './rows.js';
+import type {BadEvent} from '../forum/event-shape.js';
+import {decodeEventRow, type EventRow} from './rows.js';
 import type {ForumStore} from './store.js';
 
 const BATCH = 5000;
@@ -37,11 +38,16 @@ function replay(source: Db, projector: Projector, onBad: (bad: BadEvent) => void
 	}
 }
 
-/** Drop and replay all projections in one transaction. */
-export function rebuildProjections(store: ForumStore): {events: number} {
+/** Drop and replay all projections in one transaction; bad events are skipped and warned about. */
+export function rebuildProjections(store: ForumStore): {events: number; skipped: number} {
 	return store.write(() => {
 		for (const table of [...PROJECTION_TABLES].reverse()) store.db.exec(`DELETE FROM ${table}`);
-		return {events: replay(store.db, store.projector, (bad) => store.warnSkipped(bad))};
+		let skipped = 0;
+		const events = replay(store.db, store.projector, (bad) => {
+			skipped++;
+			store.warnSkipped(bad);
+		});
+		return {events, skipped};
 	});
 }
 

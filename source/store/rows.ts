@@ -1,5 +1,5 @@
 /** Row shapes and their conversion to domain values. */
-import {checkEventShape} from '../forum/event-shape.js';
+import {checkEventShape, describeBadEvent, type BadEvent} from '../forum/event-shape.js';
 import type {ActorType, Priority, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 
 export interface EventRow {
@@ -46,14 +46,6 @@ export interface ThreadRow {
 	last_sequence: number;
 }
 
-/** A row of forum_events that cannot be read as a forum event, and why. */
-export interface BadEvent {
-	sequence: number;
-	/** As stored: may be unknown or hostile text. */
-	eventType: string;
-	reason: string;
-}
-
 export type DecodedEvent = {ok: true; event: StoredEvent} | {ok: false; bad: BadEvent};
 
 /** A row as a forum event, or why it is not one (payload_json does not parse, unknown type, wrong payload shape). */
@@ -90,11 +82,6 @@ export function eventFromRow(row: EventRow): StoredEvent {
 	const decoded = decodeEventRow(row);
 	if (!decoded.ok) throw new Error(describeBadEvent(decoded.bad));
 	return decoded.event;
-}
-
-/** One line naming a bad event: `skipped event #17 (forum.post.added): payload_json does not parse`. */
-export function describeBadEvent(bad: BadEvent): string {
-	return `skipped event #${bad.sequence} (${bad.eventType}): ${bad.reason}`;
 }
 
 export function eventToRow(event: StoredEvent): EventRow {

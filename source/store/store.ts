@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 import type {EventType, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {explainStorageError, openDatabase, type Db} from './database.js';
 import {createProjector, type Projector} from './projection.js';
-import {decodeEventRow, eventToRow, THREAD_COLUMNS, threadFromRow, type BadEvent, type EventRow, type ThreadRow} from './rows.js';
+import type {BadEvent} from '../forum/event-shape.js';
+import {decodeEventRow, eventToRow, THREAD_COLUMNS, threadFromRow, type EventRow, type ThreadRow} from './rows.js';
 
 export interface EventFilter {
 	threadId?: string;
