@@ -19,6 +19,7 @@ export const WRITE_FLAGS: Record<string, FlagSpec> = {
 	commandId: {type: 'string', description: 'idempotency key: a repeated id returns the first result and writes nothing'},
 	actorType: {type: 'string', description: `who acts: ${ACTOR_TYPES.join(' | ')}`},
 	actorName: {type: 'string', description: 'actor name (env METAWSM_ACTOR_NAME; default the OS user)'},
+	ifVersion: {type: 'string', description: 'refuse (code stale) if the thread was answered, closed, moved or reassigned after version N (`thread --json` .version)'},
 };
 
 export const BODY_FLAGS: Record<string, FlagSpec> = {
@@ -117,6 +118,17 @@ export function numberFlag(flags: Flags, name: string): number | undefined {
 	const value = Number(raw);
 	if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) {
 		throw usage('invalid_flag', `--${kebab(name)} must be a number > 0, got "${raw.slice(0, 40)}"`);
+	}
+	return value;
+}
+
+/** Seconds to wait: a number ≥ 0, where 0 means no limit. Undefined when the flag is absent. */
+export function timeoutFlag(flags: Flags, name = 'timeout'): number | undefined {
+	const raw = stringFlag(flags, name);
+	if (raw === undefined) return undefined;
+	const value = Number(raw);
+	if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
+		throw usage('invalid_flag', `--${kebab(name)} must be a number of seconds ≥ 0 (0: no limit), got "${raw.slice(0, 40)}"`);
 	}
 	return value;
 }

@@ -1,6 +1,7 @@
 /** Opening a Redis-only (remote) forum client; the transport lives in source/transport/. */
 import {ForumError} from '../forum/errors.js';
 import type {ForumClient} from '../service/client.js';
+import {MAX_TIMER_MS} from '../service/long-timer.js';
 import type {Context} from './context.js';
 
 /** One remote client per command run: `ask --wait` opens the forum twice and must not sync twice. */
@@ -14,7 +15,8 @@ function timeoutMs(context: Context): number {
 	if (!Number.isFinite(seconds) || seconds <= 0) {
 		throw new ForumError('usage', 'invalid_env', `METAWSM_REMOTE_TIMEOUT must be a number of seconds > 0, got ${JSON.stringify(text.slice(0, 20))}`);
 	}
-	return seconds * 1000;
+	// Past 2^31-1 ms Node's timers fire at once; 24.8 days is as good as no limit here.
+	return Math.min(seconds * 1000, MAX_TIMER_MS);
 }
 
 export function openRemoteClient(context: Context): Promise<ForumClient> {

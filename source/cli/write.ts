@@ -1,11 +1,11 @@
 /** Shared path of every write subcommand: dispatch, refusal to exit code, output. */
 import {rejectionError} from '../forum/errors.js';
-import type {StoredEvent} from '../forum/types.js';
+import type {Rejection, StoredEvent} from '../forum/types.js';
 import type {CommandInput} from '../service/forum-service.js';
 import {threadJson} from '../service/json.js';
 import {safeLine} from '../text/safe-text.js';
 import type {Context} from './context.js';
-import {stringFlag, usage} from './flags.js';
+import {integerFlag, stringFlag, usage} from './flags.js';
 import {checkId} from '../forum/validate.js';
 
 export function commandIdFlag(context: Context): string | undefined {
@@ -14,6 +14,23 @@ export function commandIdFlag(context: Context): string | undefined {
 	const bad = checkId('--command-id', id);
 	if (bad) throw usage('invalid_flag', bad.message);
 	return id;
+}
+
+/** The rule says what is wrong; the CLI adds the flag or command that does what was meant. */
+function withFlagHint(rejection: Rejection, input: CommandInput): string {
+	const thread = 'threadId' in input && input.threadId ? input.threadId : 'ID';
+	switch (rejection.code) {
+		case 'already_answered':
+			return `${rejection.message} (pass --amend)`;
+		case 'nothing_to_amend':
+			return `${rejection.message} (drop --amend)`;
+		case 'stale':
+			return `${rejection.message}: \`metawsm forum thread --thread-id ${thread}\`, then retry with the new --if-version`;
+		case 'command_id_conflict':
+			return `${rejection.message} (another --command-id)`;
+		default:
+			return rejection.message;
+	}
 }
 
 export interface WriteOutcome {
@@ -30,8 +47,9 @@ export async function runWrite(
 	options: {quiet?: boolean} = {},
 ): Promise<WriteOutcome> {
 	const forum = await context.openForum();
-	const result = await forum.dispatch({...input, commandId: commandIdFlag(context)});
-	if (!result.ok) throw rejectionError(result.rejection);
+	const ifVersion = input.type === 'ask' ? undefined : integerFlag(context.flags, 'ifVersion');
+	const result = await forum.dispatch({...input, commandId: commandIdFlag(context), ...(ifVersion !== undefined ? {ifVersion} : {})});
+	if (!result.ok) throw rejectionError({...result.rejection, message: withFlagHint(result.rejection, input)});
 	const outcome = {threadId: result.threadId, events: result.events, duplicate: result.duplicate};
 	if (options.quiet) return outcome;
 	if (context.json) {

@@ -16,8 +16,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {ForumError} from '../forum/errors.js';
+import {decisionOf} from '../forum/answers.js';
 import {evolve} from '../forum/rules.js';
-import type {Actor, StoredEvent, Thread} from '../forum/types.js';
+import type {Actor, Answer, StoredEvent, Thread} from '../forum/types.js';
 import type {Policy} from '../policy/policy.js';
 import type {ForumService} from '../service/forum-service.js';
 import {safeLine, safeText} from '../text/safe-text.js';
@@ -81,36 +82,25 @@ export function ticketDocPath(root: string, ticket: string): {ok: true; file: st
 
 // ------------------------------------------------------------------ rendering (pure)
 
-/** What a section shows: the thread as of the docs-sync event, and its answer. */
+/** What a section shows: the thread as of the docs-sync event, and its decision (`decisionOf`). */
 export interface SectionView {
 	thread: Thread;
 	/** The event the section is rendered from. */
 	sequence: number;
 	trigger: 'answered' | 'closed';
 	at: string;
-	answer: {body: string; by: Actor; at: string} | null;
+	answer: Answer | null;
 }
 
-/** Fold a thread's events up to `event` into what its docs section shows. */
+/** Fold a thread's events up to `event` (with the rules' own `evolve`) into what its docs section shows. */
 export function sectionView(threadEvents: readonly StoredEvent[], event: StoredEvent & {event_type: typeof DOCS_SYNC_EVENT}): SectionView | undefined {
 	let thread: Thread | undefined;
-	// Commands that answered: a state change to answered, or an answer on an answered thread.
-	const answering = new Set<string>();
-	for (const e of threadEvents) {
-		if (e.sequence > event.sequence) break;
-		if (e.event_type === 'forum.state.changed' && e.payload.to_state === 'answered') answering.add(e.correlation_id);
-		if (e.event_type === DOCS_SYNC_EVENT && e.payload.trigger === 'answered') answering.add(e.correlation_id);
-	}
-	let answer: SectionView['answer'] = null;
 	for (const e of threadEvents) {
 		if (e.sequence > event.sequence) break;
 		thread = evolve(thread, e);
-		if (e.event_type === 'forum.post.added' && answering.has(e.correlation_id)) {
-			answer = {body: e.payload.body, by: {type: e.actor_type, name: e.actor_name}, at: e.occurred_at};
-		}
 	}
 	if (!thread) return undefined;
-	return {thread, sequence: event.sequence, trigger: event.payload.trigger, at: event.occurred_at, answer};
+	return {thread, sequence: event.sequence, trigger: event.payload.trigger, at: event.occurred_at, answer: decisionOf(thread)};
 }
 
 /** Agent text as plain markdown: control characters visible, and no HTML comment that could forge a marker. */
@@ -142,7 +132,9 @@ export function renderSection(view: SectionView): string {
 		'',
 		`- thread: ${t.id} · state: ${t.state} · priority: ${t.priority}${t.runId ? ` · run: ${docText(t.runId)}` : ''}`,
 		`- asked by ${actorLabel(t.createdBy)}${t.agentName === t.createdBy.name ? '' : ` for agent ${docText(t.agentName)}`} at ${utc(t.createdAt)}`,
-		view.answer ? `- answered by ${actorLabel(view.answer.by)} at ${utc(view.answer.at)}` : '- not answered',
+		view.answer
+			? `- ${view.answer.amendments > 0 ? 'answer amended' : 'answered'} by ${actorLabel(view.answer.author)} at ${utc(view.answer.at)}`
+			: '- not answered',
 		...(t.state === 'closed' && t.closedAt ? [`- closed at ${utc(t.closedAt)}`] : []),
 		`- synced at ${utc(view.at)} (${view.trigger}, event ${view.sequence})`,
 		'',
@@ -152,11 +144,19 @@ export function renderSection(view: SectionView): string {
 		'',
 		'### Answer',
 		'',
-		view.answer ? docText(view.answer.body, {multiline: true}) : '_No answer was posted before the thread was closed._',
+		...answerLines(view.answer),
 		'',
 		END(t.id),
 	];
 	return `${lines.join('\n')}\n`;
+}
+
+function answerLines(answer: Answer | null): string[] {
+	if (!answer) return ['_No answer was given before the thread was closed._'];
+	const head =
+		answer.kind === 'approval' ? `**${answer.approved ? 'Approved' : 'Denied'}**` : answer.kind === 'choice' && answer.choice ? `**Choice ${answer.choice.index}: ${docText(answer.choice.label)}**` : undefined;
+	const body = answer.body.trim() === '' ? [] : [docText(answer.body, {multiline: true})];
+	return head ? [head, ...(body.length > 0 ? ['', ...body] : [])] : body;
 }
 
 /** The event sequence a document's section for `threadId` was rendered from; undefined when it has none. */

@@ -12,6 +12,8 @@ import type {
 	Thread,
 	ThreadState,
 } from './types.js';
+import {answerFromPost, answerMark, decisionHeadline, questionFromPayload, questionToPayload, staleness} from './answers.js';
+import {formatAge} from './age.js';
 import {checkCommand} from './validate.js';
 
 export const TRANSITIONS: Readonly<Record<ThreadState, readonly ThreadState[]>> = {
@@ -27,9 +29,9 @@ export function canTransition(from: ThreadState, to: ThreadState): boolean {
 	return TRANSITIONS[from].includes(to);
 }
 
-/** States a thread in `from` may be moved to; what the dashboard's state menu offers. */
+/** States a thread in `from` may be moved to by a state change: `answered` only comes from an answer. */
 export function allowedTransitions(from: ThreadState): readonly ThreadState[] {
-	return TRANSITIONS[from];
+	return TRANSITIONS[from].filter((state) => state !== 'answered');
 }
 
 export const PRIORITY_RANK: Readonly<Record<Priority, number>> = {low: 0, normal: 1, high: 2, urgent: 3};
@@ -48,9 +50,11 @@ export interface DecideContext {
 	/** Emit `forum.integration.docs_sync.requested` on answer and close. */
 	docsSync: boolean;
 	sla: SlaRule;
+	/** With `command.ifVersion`: the thread's events after that version, oldest first. */
+	since?: readonly ForumEvent[];
 }
 
-export type Decision = {ok: true; events: EventDraft[]} | {ok: false; rejection: Rejection};
+export type Verdict = {ok: true; events: EventDraft[]} | {ok: false; rejection: Rejection};
 
 const ESCALATING_STATES: readonly ThreadState[] = ['new', 'waiting_human'];
 
@@ -88,7 +92,7 @@ export function needsHuman(state: ThreadState): boolean {
 	return state === 'new' || state === 'waiting_human';
 }
 
-function refuse(code: Rejection['code'], message: string): Decision {
+function refuse(code: Rejection['code'], message: string): Verdict {
 	return {ok: false, rejection: {code, message}};
 }
 
@@ -125,18 +129,19 @@ function closeDrafts(thread: Thread, context: DecideContext): EventDraft[] {
  * Decide what a command does to a thread: the events to append, or why it is refused.
  * `thread` is undefined when no thread has the command's id.
  */
-export function decide(thread: Thread | undefined, command: Command, context: DecideContext): Decision {
+export function decide(thread: Thread | undefined, command: Command, context: DecideContext): Verdict {
 	const invalid = checkCommand(command);
 	if (invalid) return {ok: false, rejection: invalid};
 
 	if (command.type === 'ask') {
 		if (thread) return refuse('thread_exists', `thread ${thread.id} already exists; omit --thread-id to get a new id`);
+		const question = questionToPayload(command.question);
 		return {
 			ok: true,
 			events: [
 				{
 					event_type: 'forum.thread.opened',
-					payload: {title: command.title, body: command.body, priority: command.priority},
+					payload: {title: command.title, body: command.body, priority: command.priority, ...(question ? {question} : {})},
 				},
 			],
 		};
@@ -144,6 +149,10 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 
 	if (!thread) {
 		return refuse('unknown_thread', `no thread with id ${command.threadId}; see \`metawsm forum list\``);
+	}
+	if (command.ifVersion !== undefined) {
+		const stale = staleness(thread, command.ifVersion, context.since ?? [], context.now);
+		if (stale) return {ok: false, rejection: stale};
 	}
 	if (thread.state === 'closed') {
 		return refuse('thread_closed', `thread ${thread.id} is closed; a closed thread takes no ${describe(command.type)}`);
@@ -159,7 +168,23 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 			return {ok: true, events: drafts};
 		}
 		case 'answer': {
-			const drafts: EventDraft[] = [{event_type: 'forum.post.added', payload: {body: command.body}}];
+			const fit = answerMark(thread, command);
+			if (!fit.ok) return fit;
+			const mark = fit.mark;
+			const current = thread.state === 'answered' ? thread.answer : null;
+			if (command.amend) {
+				if (!current) {
+					return refuse('nothing_to_amend', `thread ${thread.id} has no current answer to amend (state ${thread.state}); answer it without amending`);
+				}
+				mark.amends = current.eventId;
+			} else if (current) {
+				const ago = formatAge(Date.parse(context.now) - Date.parse(current.at));
+				return refuse(
+					'already_answered',
+					`thread ${thread.id} was already answered by ${current.author.type} ${current.author.name} ${ago} ago ("${decisionHeadline(current).slice(0, 60)}"); amend that answer to replace it`,
+				);
+			}
+			const drafts: EventDraft[] = [{event_type: 'forum.post.added', payload: {body: command.body, answer: mark}}];
 			if (thread.state !== 'answered') {
 				if (!canTransition(thread.state, 'answered')) {
 					return refuse('illegal_transition', `thread ${thread.id} cannot go from ${thread.state} to answered`);
@@ -189,6 +214,9 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 		}
 		case 'change_state': {
 			if (command.state === thread.state) return {ok: true, events: []};
+			if (command.state === 'answered') {
+				return refuse('answer_required', `thread ${thread.id} becomes answered only through an answer, which records the decision the agent gets`);
+			}
 			if (!canTransition(thread.state, command.state)) {
 				const allowed = allowedTransitions(thread.state).join(', ');
 				return refuse(
@@ -263,6 +291,8 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 			agentName: event.agent_name,
 			title: event.payload.title,
 			body: event.payload.body,
+			question: questionFromPayload(event.payload.question),
+			answer: null,
 			state: 'new',
 			priority: event.payload.priority,
 			assignee: null,
@@ -287,6 +317,13 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 			next.lastPostAt = at;
 			next.lastPostBy = actor;
 			next.updatedAt = at;
+			if (event.payload.answer) {
+				next.answer = answerFromPost(
+					event.payload.answer,
+					{body: event.payload.body, author: actor, at, eventId: event.event_id, sequence},
+					thread.answer,
+				);
+			}
 			break;
 		case 'forum.assigned':
 			next.assignee = {type: event.payload.to_assignee_type, name: event.payload.to_assignee_name};
@@ -299,6 +336,8 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 			next.escalatedAt = null;
 			next.updatedAt = at;
 			if (event.payload.to_state === 'closed') next.closedAt = at;
+			// Waiting again (a follow-up, or moved back): the old answer no longer decides anything.
+			else if (event.payload.to_state !== 'answered') next.answer = null;
 			break;
 		case 'forum.priority.changed':
 			next.priority = event.payload.to;

@@ -9,6 +9,48 @@ export type Priority = (typeof PRIORITIES)[number];
 export const ACTOR_TYPES = ['agent', 'operator', 'human', 'system'] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
+/** What kind of question a thread asks, and so what kind of answer it takes. */
+export const QUESTION_KINDS = ['text', 'choice', 'approval'] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
+
+/** At most this many options in a choice question: one digit key each in the dashboard. */
+export const MAX_CHOICES = 9;
+
+/**
+ * The question as the agent asked it. `choice` offers options (1-based in every interface:
+ * the number an operator presses); `approval` asks for a yes/no permission.
+ */
+export type Question =
+	| {kind: 'text'}
+	| {kind: 'choice'; choices: string[]; recommended: number | null}
+	| {kind: 'approval'};
+
+/** One option of a choice question, by its 1-based index. */
+export interface ChoiceRef {
+	index: number;
+	label: string;
+}
+
+/**
+ * The decision an agent receives: the thread's current answer. Only the answer command makes
+ * one; a plain post never does.
+ */
+export interface Answer {
+	kind: QuestionKind;
+	choice: ChoiceRef | null;
+	/** For an approval: true approved, false denied; null for other kinds. */
+	approved: boolean | null;
+	/** The answer's text: the whole answer for `text`, an optional reason otherwise. */
+	body: string;
+	author: Actor;
+	at: string;
+	/** Event id of the answer post. */
+	eventId: string;
+	sequence: number;
+	/** How many times the answer was amended (0: as first given). */
+	amendments: number;
+}
+
 /** Who did something: the author of a command, or the holder of an assignment. */
 export interface Actor {
 	type: ActorType;
@@ -39,8 +81,11 @@ export interface Thread {
 	/** Set when an escalation was requested during the current state; cleared when the state changes. */
 	escalatedAt: string | null;
 	closedAt: string | null;
-	/** Sequence of the last event applied. */
+	/** Sequence of the last event applied: the thread's version, for `--if-version`. */
 	lastSequence: number;
+	question: Question;
+	/** The current decision: set by an answer, kept through close, cleared when the thread waits again. */
+	answer: Answer | null;
 }
 
 // ---------------------------------------------------------------- commands
@@ -55,6 +100,8 @@ export interface AskCommand {
 	title: string;
 	body: string;
 	priority: Priority;
+	/** Default: a free-text question. */
+	question?: Question;
 }
 export interface PostCommand {
 	type: 'post';
@@ -64,7 +111,14 @@ export interface PostCommand {
 export interface AnswerCommand {
 	type: 'answer';
 	threadId: string;
+	/** Required for a text answer; an optional reason with a choice or an approval. */
 	body: string;
+	/** Pick an option of a choice question: its 1-based index, or its label. */
+	choice?: number | string;
+	/** Approve (true) or deny (false) an approval question. */
+	approved?: boolean;
+	/** Replace the current answer (a correction kept in history). */
+	amend?: boolean;
 }
 export interface AssignCommand {
 	type: 'assign';
@@ -108,17 +162,36 @@ export type CommandType = CommandBody['type'];
 export type Command = CommandBody & {
 	commandId: string;
 	actor: Actor;
+	/**
+	 * The thread version (its last sequence) the caller saw. When set, a change that matters
+	 * (answer, close, state, assignee) made since refuses the command as `stale`.
+	 */
+	ifVersion?: number;
 };
 
 // ---------------------------------------------------------------- events
+
+/** How a choice or approval question is stored; absent for a free-text question (as in the original). */
+export type QuestionPayload = {kind: 'choice'; choices: string[]; recommended: number | null} | {kind: 'approval'};
 
 export interface ThreadOpenedPayload {
 	title: string;
 	body: string;
 	priority: Priority;
+	question?: QuestionPayload;
+}
+
+/** Marks a post as the thread's answer (readers of the original's events see a plain post). */
+export interface AnswerMark {
+	kind: QuestionKind;
+	choice: ChoiceRef | null;
+	approved: boolean | null;
+	/** Event id of the answer this one corrects; null for a first answer. */
+	amends: string | null;
 }
 export interface PostAddedPayload {
 	body: string;
+	answer?: AnswerMark;
 }
 export interface AssignedPayload {
 	from_assignee_type: ActorType | null;
@@ -211,7 +284,18 @@ export type RejectionCode =
 	| 'thread_exists'
 	| 'thread_closed'
 	| 'illegal_transition'
-	| 'not_escalatable';
+	| 'not_escalatable'
+	/** `state --state answered`: only the answer command answers. */
+	| 'answer_required'
+	/** An answer on an answered thread without --amend, or --amend with nothing to amend. */
+	| 'already_answered'
+	| 'nothing_to_amend'
+	/** The answer does not fit the question (choice out of range, approve on a text question...). */
+	| 'answer_mismatch'
+	/** The thread changed in a way that matters since the version the caller saw. */
+	| 'stale'
+	/** A command id already used for a different command. */
+	| 'command_id_conflict';
 
 export interface Rejection {
 	code: RejectionCode;

@@ -1,6 +1,6 @@
 /** Input limits and checks shared by every entry point; pure. */
-import {ACTOR_TYPES, PRIORITIES, THREAD_STATES} from './types.js';
-import type {ActorType, Command, Priority, Rejection, ThreadState} from './types.js';
+import {ACTOR_TYPES, MAX_CHOICES, PRIORITIES, THREAD_STATES} from './types.js';
+import type {ActorType, AnswerCommand, Command, Priority, Question, Rejection, ThreadState} from './types.js';
 
 export const LIMITS = {
 	/** Post and question bodies, in UTF-8 bytes. */
@@ -10,6 +10,7 @@ export const LIMITS = {
 	nameChars: 64,
 	noteChars: 2000,
 	idChars: 128,
+	choiceChars: 120,
 } as const;
 
 // eslint-disable-next-line no-control-regex
@@ -65,6 +66,43 @@ export function checkId(field: string, value: string): Rejection | undefined {
 	return undefined;
 }
 
+/** A question's shape: 2–9 distinct one-line options, a recommendation among them. */
+export function checkQuestion(question: Question | undefined): Rejection | undefined {
+	if (question === undefined || question.kind === 'text' || question.kind === 'approval') return undefined;
+	if (question.kind !== 'choice') return invalid(`question kind "${String((question as {kind: unknown}).kind).slice(0, 20)}" is unknown; use text, choice or approval`);
+	const {choices, recommended} = question;
+	if (!Array.isArray(choices) || choices.length < 2 || choices.length > MAX_CHOICES) {
+		return invalid(`a choice question offers 2 to ${MAX_CHOICES} choices, got ${Array.isArray(choices) ? choices.length : 'none'}`);
+	}
+	const seen = new Set<string>();
+	for (const [index, label] of choices.entries()) {
+		if (typeof label !== 'string') return invalid(`choice ${index + 1} is not text`);
+		const bad = checkLine(`choice ${index + 1}`, label, LIMITS.choiceChars);
+		if (bad) return bad;
+		const key = label.trim().toLowerCase();
+		if (/^\d+$/.test(key)) return invalid(`choice ${index + 1} "${label}" is only digits; a label must not look like a choice number`);
+		if (seen.has(key)) return invalid(`choice ${index + 1} "${label.slice(0, 40)}" is given twice; each choice must differ`);
+		seen.add(key);
+	}
+	if (recommended !== null && (!Number.isInteger(recommended) || recommended < 1 || recommended > choices.length)) {
+		return invalid(`the recommended choice must be 1 to ${choices.length}, got ${String(recommended).slice(0, 20)}`);
+	}
+	return undefined;
+}
+
+/** An answer's body: required for a text answer, an optional reason with a choice or approval. */
+function checkAnswer(command: AnswerCommand): Rejection | undefined {
+	if (typeof command.body !== 'string') return invalid('answer body must be text');
+	const structured = command.choice !== undefined || command.approved !== undefined;
+	if (command.approved !== undefined && typeof command.approved !== 'boolean') return invalid('approved must be true or false');
+	if (command.choice !== undefined && typeof command.choice !== 'number' && typeof command.choice !== 'string') {
+		return invalid('choice must be a number or a label');
+	}
+	if (command.amend !== undefined && typeof command.amend !== 'boolean') return invalid('amend must be true or false');
+	if (structured && command.body.trim() === '') return undefined;
+	return checkBody('answer body', command.body);
+}
+
 /** Check a command's fields against the limits; undefined when it is well formed. */
 export function checkCommand(command: Command): Rejection | undefined {
 	const actor =
@@ -74,6 +112,9 @@ export function checkCommand(command: Command): Rejection | undefined {
 	if (actor) return actor;
 	const commandId = checkId('command id', command.commandId);
 	if (commandId) return commandId;
+	if (command.ifVersion !== undefined && (!Number.isInteger(command.ifVersion) || command.ifVersion < 0)) {
+		return invalid(`thread version must be a whole number ≥ 0, got ${String(command.ifVersion).slice(0, 20)}`);
+	}
 	switch (command.type) {
 		case 'ask':
 			return (
@@ -83,11 +124,13 @@ export function checkCommand(command: Command): Rejection | undefined {
 				checkLine('agent name', command.agentName, LIMITS.nameChars) ??
 				checkLine('title', command.title, LIMITS.titleChars) ??
 				checkBody('body', command.body) ??
-				(PRIORITIES.includes(command.priority) ? undefined : invalid(`priority "${command.priority}" is unknown; use one of ${PRIORITIES.join(', ')}`))
+				(PRIORITIES.includes(command.priority) ? undefined : invalid(`priority "${command.priority}" is unknown; use one of ${PRIORITIES.join(', ')}`)) ??
+				checkQuestion(command.question)
 			);
 		case 'post':
+			return checkId('thread id', command.threadId) ?? checkBody('body', command.body);
 		case 'answer':
-			return checkId('thread id', command.threadId) ?? checkBody(command.type === 'answer' ? 'answer body' : 'body', command.body);
+			return checkId('thread id', command.threadId) ?? checkAnswer(command);
 		case 'assign':
 			return (
 				checkId('thread id', command.threadId) ??

@@ -1,4 +1,5 @@
 /** The forum as one object: `dispatch` (the only write path), queries, and the live feed. */
+import {createHash} from 'node:crypto';
 import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
@@ -11,7 +12,7 @@ import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
 
 /** A command before dispatch fills in what the caller may omit. */
-export type CommandInput = CommandBody & {commandId?: string; actor: Actor};
+export type CommandInput = CommandBody & {commandId?: string; actor: Actor; ifVersion?: number};
 
 export type DispatchResult =
 	| {
@@ -57,6 +58,27 @@ export interface ServiceOptions {
 }
 
 export type FeedListener = (events: StoredEvent[]) => void;
+
+/**
+ * What a command says, as a short hash: type, thread, payload and actor, without its id, the
+ * version it was made on, or a generated thread id. Equal content gives an equal fingerprint.
+ */
+export function commandFingerprint(input: CommandInput): string {
+	const {commandId: _id, ifVersion: _version, ...content} = input;
+	const canonical = (value: unknown): unknown => {
+		if (Array.isArray(value)) return value.map(canonical);
+		if (value && typeof value === 'object') {
+			return Object.fromEntries(
+				Object.entries(value)
+					.filter(([, field]) => field !== undefined && field !== null)
+					.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+					.map(([key, field]) => [key, canonical(field)]),
+			);
+		}
+		return value;
+	};
+	return createHash('sha256').update(JSON.stringify(canonical(content))).digest('base64url').slice(0, 22);
+}
 
 /** The default actor name: METAWSM_ACTOR_NAME or the OS user. */
 export function defaultActorName(): string {
@@ -105,18 +127,37 @@ export class ForumService {
 		if (!this.policy.forum.enabled) {
 			throw new ForumError('refused', 'forum_disabled', 'the forum is disabled by policy (forum.enabled is false)');
 		}
+		const fingerprint = commandFingerprint(input);
 		const command = {...input, commandId} as Command;
 		if (command.type === 'ask' && command.threadId === undefined) command.threadId = newThreadId();
 		const result = this.store.write((): DispatchResult => {
 			const previous = this.store.findCommand(commandId);
 			if (previous) {
+				const differs =
+					previous.commandType !== command.type ||
+					(command.type !== 'ask' && previous.threadId !== command.threadId) ||
+					(previous.fingerprint !== null && previous.fingerprint !== fingerprint);
+				if (differs) {
+					return {
+						ok: false,
+						commandId,
+						rejection: {
+							code: 'command_id_conflict',
+							message: `command id ${commandId} was already used${previous.appliedAt ? ` at ${previous.appliedAt}` : ''} for a different command (${previous.commandType} on thread ${previous.threadId}); nothing was written, use a new command id for a new command`,
+						},
+					};
+				}
 				const events = this.store.eventsBetween(previous.firstSequence, previous.lastSequence);
 				return {ok: true, duplicate: true, commandId, threadId: previous.threadId, events, thread: this.store.loadThread(previous.threadId)};
 			}
 			const threadId = command.threadId!;
 			const before = this.store.loadThread(threadId);
 			const now = this.now();
-			const decision = decide(before, command, {now, docsSync: this.policy.forum.docs_sync.enabled, sla: this.sla});
+			const since =
+				before && command.ifVersion !== undefined && Number.isInteger(command.ifVersion) && command.ifVersion >= 0
+					? this.store.threadEventsAfter(threadId, command.ifVersion)
+					: undefined;
+			const decision = decide(before, command, {now, docsSync: this.policy.forum.docs_sync.enabled, sla: this.sla, since});
 			if (!decision.ok) return {ok: false, commandId, rejection: decision.rejection};
 			const identity =
 				command.type === 'ask'
@@ -145,7 +186,7 @@ export class ForumService {
 			}
 			if (events.length > 0) {
 				this.store.recordCommand(
-					{commandId, commandType: command.type, threadId, firstSequence: events[0]!.sequence, lastSequence: events.at(-1)!.sequence},
+					{commandId, commandType: command.type, threadId, firstSequence: events[0]!.sequence, lastSequence: events.at(-1)!.sequence, fingerprint},
 					now,
 				);
 			}

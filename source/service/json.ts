@@ -1,7 +1,47 @@
 /** The JSON shapes the CLI prints and remote clients receive. snake_case, like the events. */
+import {decisionOf} from '../forum/answers.js';
 import {isEscalated, type SlaRule} from '../forum/rules.js';
-import type {Thread} from '../forum/types.js';
+import type {Answer, Question, Thread} from '../forum/types.js';
 import type {ThreadDetail} from './forum-service.js';
+
+/** The decision as agents read it (`wait --json`, `ask --wait --json`, MCP): one shape everywhere. */
+export function decisionJson(answer: Answer) {
+	return {
+		kind: answer.kind,
+		choice: answer.choice ? {index: answer.choice.index, label: answer.choice.label} : null,
+		approved: answer.approved,
+		body: answer.body,
+		author: {type: answer.author.type, name: answer.author.name},
+		at: answer.at,
+		amended: answer.amendments > 0,
+		amendments: answer.amendments,
+		event_id: answer.eventId,
+		sequence: answer.sequence,
+	};
+}
+
+export function questionJson(question: Question) {
+	if (question.kind === 'choice') {
+		return {kind: question.kind, choices: question.choices.map((label, index) => ({index: index + 1, label})), recommended: question.recommended};
+	}
+	return {kind: question.kind, choices: null, recommended: null};
+}
+
+/**
+ * What a finished wait reports: `answered` with the decision, `closed` (with the decision if the
+ * thread was answered before it closed, else null), or `waiting` with the command to run next.
+ */
+export function waitResultJson(thread: Thread, now: string, sla: SlaRule, next?: string) {
+	const decision = decisionOf(thread);
+	const status = next !== undefined ? 'waiting' : thread.state === 'closed' ? 'closed' : 'answered';
+	return {
+		status,
+		thread_id: thread.id,
+		decision: decision ? decisionJson(decision) : null,
+		...(next !== undefined ? {next} : {}),
+		thread: threadJson(thread, now, sla),
+	};
+}
 
 export function threadJson(thread: Thread, now: string, sla: SlaRule) {
 	return {
@@ -28,6 +68,10 @@ export function threadJson(thread: Thread, now: string, sla: SlaRule) {
 		escalation_requested_at: thread.escalatedAt,
 		closed_at: thread.closedAt,
 		last_sequence: thread.lastSequence,
+		/** Pass as --if-version to refuse a write if the thread changed in a way that matters. */
+		version: thread.lastSequence,
+		question: questionJson(thread.question),
+		decision: decisionOf(thread) ? decisionJson(decisionOf(thread)!) : null,
 	};
 }
 
@@ -40,6 +84,7 @@ export function threadDetailJson(detail: ThreadDetail, now: string, sla: SlaRule
 			author_name: post.authorName,
 			body: post.body,
 			created_at: post.createdAt,
+			answer: post.answer,
 		})),
 		assignments: detail.assignments.map((a) => ({
 			sequence: a.sequence,

@@ -94,7 +94,11 @@ function migrate(db: Db, file: string): void {
 	db.transaction(() => {
 		// Re-read inside the write lock: another process may have migrated meanwhile.
 		const version = db.pragma('user_version', {simple: true}) as number;
-		for (let index = version; index < MIGRATIONS.length; index++) db.exec(MIGRATIONS[index]!);
+		for (let index = version; index < MIGRATIONS.length; index++) {
+			const migration = MIGRATIONS[index]!;
+			if (typeof migration === 'string') db.exec(migration);
+			else migration(db);
+		}
 		db.pragma(`user_version = ${SCHEMA_VERSION}`);
 	}).immediate();
 }

@@ -1,4 +1,7 @@
 /** Schema, versioned with PRAGMA user_version. Append a migration; never edit a shipped one. */
+import type {Db} from './database.js';
+import {createProjector} from './projection.js';
+import {eventFromRow, type EventRow} from './rows.js';
 
 export const PROJECTION_TABLES = [
 	'forum_threads',
@@ -9,7 +12,10 @@ export const PROJECTION_TABLES = [
 	'forum_thread_stats',
 ] as const;
 
-export const MIGRATIONS: readonly string[] = [
+/** A migration: SQL, or a function for what SQL alone cannot say. Runs inside the upgrade's transaction. */
+export type Migration = string | ((db: Db) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
 	// 1: events (the log and outbox), projections, command ids, cursors.
 	`
 	CREATE TABLE forum_events (
@@ -136,6 +142,51 @@ export const MIGRATIONS: readonly string[] = [
 		PRIMARY KEY (thread_id, viewer)
 	);
 	`,
+	// 2: the decision as a record: the question's kind, each answer post's mark, the thread's
+	// current answer, and a fingerprint per command id so a reused id with other content is refused.
+	`
+	ALTER TABLE forum_threads ADD COLUMN question_json TEXT;
+	ALTER TABLE forum_thread_views ADD COLUMN answer_json TEXT;
+	ALTER TABLE forum_posts ADD COLUMN answer_json TEXT;
+	ALTER TABLE forum_commands ADD COLUMN fingerprint TEXT;
+	`,
+	// 3: version-1 answers were a post plus a state change to answered sharing a
+	// correlation id; mark those posts as text answers, then fill the new columns by replay.
+	upcastVersionOneAnswers,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+function upcastVersionOneAnswers(db: Db): void {
+	db.exec(`
+		UPDATE forum_events
+		SET payload_json = json_set(payload_json, '$.answer', json('{"kind":"text","choice":null,"approved":null,"amends":null}'))
+		WHERE event_type = 'forum.post.added' AND json_valid(payload_json) AND json_extract(payload_json, '$.answer') IS NULL
+			AND correlation_id IN (
+				SELECT correlation_id FROM forum_events
+				WHERE json_valid(payload_json) AND (
+					(event_type = 'forum.state.changed' AND json_extract(payload_json, '$.to_state') = 'answered')
+					OR (event_type = 'forum.integration.docs_sync.requested' AND json_extract(payload_json, '$.trigger') = 'answered')
+				)
+			)
+	`);
+	const count = (db.prepare('SELECT COUNT(*) AS n FROM forum_events').get() as {n: number}).n;
+	if (count === 0) return;
+	for (const table of [...PROJECTION_TABLES].reverse()) db.exec(`DELETE FROM ${table}`);
+	const projector = createProjector(db);
+	const page = db.prepare<[number], EventRow>('SELECT * FROM forum_events WHERE sequence > ? ORDER BY sequence LIMIT 5000');
+	for (let cursor = 0; ; ) {
+		const rows = page.all(cursor);
+		if (rows.length === 0) return;
+		for (const row of rows) {
+			cursor = row.sequence;
+			let event;
+			try {
+				event = eventFromRow(row);
+			} catch {
+				continue; // an unreadable event is reported by rebuild --verify, not fatal to an upgrade
+			}
+			projector.apply(event, projector.load(event.thread_id));
+		}
+	}
+}

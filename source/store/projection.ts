@@ -2,7 +2,7 @@
 import {evolve} from '../forum/rules.js';
 import type {StoredEvent, Thread} from '../forum/types.js';
 import type {Db} from './database.js';
-import {THREAD_COLUMNS, threadFromRow, type ThreadRow} from './rows.js';
+import {answerJson, questionJson, THREAD_COLUMNS, threadFromRow, type ThreadRow} from './rows.js';
 
 export interface Projector {
 	/** The thread as the projections hold it now. */
@@ -16,25 +16,25 @@ export function createProjector(db: Db): Projector {
 		`SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id) WHERE v.thread_id = ?`,
 	);
 	const insertThread = db.prepare(
-		`INSERT INTO forum_threads (thread_id, ticket, run_id, agent_name, title, body, created_by_type, created_by_name, created_at, opened_sequence)
-		 VALUES (@thread_id, @ticket, @run_id, @agent_name, @title, @body, @created_by_type, @created_by_name, @created_at, @opened_sequence)`,
+		`INSERT INTO forum_threads (thread_id, ticket, run_id, agent_name, title, body, created_by_type, created_by_name, created_at, opened_sequence, question_json)
+		 VALUES (@thread_id, @ticket, @run_id, @agent_name, @title, @body, @created_by_type, @created_by_name, @created_at, @opened_sequence, @question_json)`,
 	);
 	const upsertView = db.prepare(
 		`INSERT INTO forum_thread_views (thread_id, ticket, run_id, agent_name, title, state, priority, assignee_type, assignee_name,
 			posts_count, last_post_at, last_post_by_type, last_post_by_name, created_at, updated_at, state_since, state_changes,
-			escalated_at, closed_at, last_sequence)
+			escalated_at, closed_at, last_sequence, answer_json)
 		 VALUES (@thread_id, @ticket, @run_id, @agent_name, @title, @state, @priority, @assignee_type, @assignee_name,
 			@posts_count, @last_post_at, @last_post_by_type, @last_post_by_name, @created_at, @updated_at, @state_since, @state_changes,
-			@escalated_at, @closed_at, @last_sequence)
+			@escalated_at, @closed_at, @last_sequence, @answer_json)
 		 ON CONFLICT (thread_id) DO UPDATE SET state = excluded.state, priority = excluded.priority,
 			assignee_type = excluded.assignee_type, assignee_name = excluded.assignee_name, posts_count = excluded.posts_count,
 			last_post_at = excluded.last_post_at, last_post_by_type = excluded.last_post_by_type,
 			last_post_by_name = excluded.last_post_by_name, updated_at = excluded.updated_at, state_since = excluded.state_since,
 			state_changes = excluded.state_changes, escalated_at = excluded.escalated_at, closed_at = excluded.closed_at,
-			last_sequence = excluded.last_sequence`,
+			last_sequence = excluded.last_sequence, answer_json = excluded.answer_json`,
 	);
 	const insertPost = db.prepare(
-		`INSERT INTO forum_posts (sequence, event_id, thread_id, author_type, author_name, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		`INSERT INTO forum_posts (sequence, event_id, thread_id, author_type, author_name, body, created_at, answer_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 	);
 	const insertAssignment = db.prepare(
 		`INSERT INTO forum_assignments (sequence, thread_id, from_type, from_name, to_type, to_name, note, assigned_by_type, assigned_by_name, assigned_at)
@@ -71,10 +71,20 @@ export function createProjector(db: Db): Projector {
 					created_by_name: after.createdBy.name,
 					created_at: after.createdAt,
 					opened_sequence: event.sequence,
+					question_json: questionJson(after.question),
 				});
 				break;
 			case 'forum.post.added':
-				insertPost.run(event.sequence, event.event_id, after.id, event.actor_type, event.actor_name, event.payload.body, at);
+				insertPost.run(
+					event.sequence,
+					event.event_id,
+					after.id,
+					event.actor_type,
+					event.actor_name,
+					event.payload.body,
+					at,
+					event.payload.answer ? JSON.stringify(event.payload.answer) : null,
+				);
 				break;
 			case 'forum.assigned': {
 				const p = event.payload;
@@ -108,6 +118,7 @@ export function createProjector(db: Db): Projector {
 			escalated_at: after.escalatedAt,
 			closed_at: after.closedAt,
 			last_sequence: after.lastSequence,
+			answer_json: answerJson(after.answer),
 		});
 		const run = after.runId ?? '';
 		if (!before) {

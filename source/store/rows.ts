@@ -1,6 +1,6 @@
 /** Row shapes and their conversion to domain values. */
 import {checkEventShape, describeBadEvent, type BadEvent} from '../forum/event-shape.js';
-import type {ActorType, Priority, StoredEvent, Thread, ThreadState} from '../forum/types.js';
+import type {ActorType, Answer, Priority, Question, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 
 export interface EventRow {
 	sequence: number;
@@ -44,6 +44,8 @@ export interface ThreadRow {
 	escalated_at: string | null;
 	closed_at: string | null;
 	last_sequence: number;
+	question_json: string | null;
+	answer_json: string | null;
 }
 
 export type DecodedEvent = {ok: true; event: StoredEvent} | {ok: false; bad: BadEvent};
@@ -112,11 +114,22 @@ export function threadFromRow(row: ThreadRow): Thread {
 		escalatedAt: row.escalated_at,
 		closedAt: row.closed_at,
 		lastSequence: row.last_sequence,
+		question: row.question_json ? (JSON.parse(row.question_json) as Question) : {kind: 'text'},
+		answer: row.answer_json ? (JSON.parse(row.answer_json) as Answer) : null,
 	};
+}
+
+/** The question column: null for free text, as threads opened before questions had kinds. */
+export function questionJson(question: Question): string | null {
+	return question.kind === 'text' ? null : JSON.stringify(question);
+}
+
+export function answerJson(answer: Answer | null): string | null {
+	return answer ? JSON.stringify(answer) : null;
 }
 
 /** Columns of forum_thread_views joined with the thread's immutable record. */
 export const THREAD_COLUMNS = `v.thread_id, v.ticket, v.run_id, v.agent_name, v.title, t.body,
 	t.created_by_type, t.created_by_name, v.created_at, v.state, v.priority, v.assignee_type, v.assignee_name,
 	v.posts_count, v.last_post_at, v.last_post_by_type, v.last_post_by_name, v.updated_at, v.state_since,
-	v.state_changes, v.escalated_at, v.closed_at, v.last_sequence`;
+	v.state_changes, v.escalated_at, v.closed_at, v.last_sequence, t.question_json, v.answer_json`;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 /** The forum's SQLite store: append events, read projections, keep cursors. Synchronous (better-sqlite3). */
-import type {EventType, StoredEvent, Thread, ThreadState} from '../forum/types.js';
+import type {AnswerMark, EventType, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {explainStorageError, openDatabase, type Db} from './database.js';
 import {createProjector, type Projector} from './projection.js';
 import type {BadEvent} from '../forum/event-shape.js';
@@ -14,14 +14,14 @@ export interface EventFilter {
 }
 
 // THREAD_COLUMNS in order, checked at load so the two cannot drift apart.
-const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence'];
+const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence', 'question_json', 'answer_json'];
 if (THREAD_COLUMNS.split(',').map((column) => column.trim().replace(/^[a-z]\./, '')).join() !== THREAD_ROW_KEYS.join()) {
 	throw new Error('store.ts: threadFromValues no longer matches THREAD_COLUMNS');
 }
 
 /** A thread from a raw row (values in THREAD_COLUMNS order); a literal keeps one object shape. */
 function threadFromValues(v: unknown[]): Thread {
-	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], state_changes: v[19], escalated_at: v[20], closed_at: v[21], last_sequence: v[22]} as ThreadRow);
+	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], state_changes: v[19], escalated_at: v[20], closed_at: v[21], last_sequence: v[22], question_json: v[23], answer_json: v[24]} as ThreadRow);
 }
 
 /** Highest priority first, as PRIORITY_RANK orders them. */
@@ -52,6 +52,8 @@ export interface Post {
 	authorName: string;
 	body: string;
 	createdAt: string;
+	/** Set when this post is an answer (or an amendment of one). */
+	answer: AnswerMark | null;
 }
 
 export interface Assignment {
@@ -81,6 +83,9 @@ export interface CommandRecord {
 	threadId: string;
 	firstSequence: number;
 	lastSequence: number;
+	/** What the command said (see commandFingerprint); null for commands recorded before fingerprints. */
+	fingerprint: string | null;
+	appliedAt?: string;
 }
 
 type Condition = [sql: string, value: string | number | readonly string[] | undefined];
@@ -128,18 +133,21 @@ export class ForumStore {
 				 VALUES (@event_id, @event_type, @event_version, @occurred_at, @thread_id, @run_id, @ticket, @agent_name,
 					@actor_type, @actor_name, @correlation_id, @causation_id, @command_id, @payload_json)`,
 			),
-			findCommand: db.prepare<[string], {command_id: string; command_type: string; thread_id: string; first_sequence: number; last_sequence: number}>(
-				`SELECT command_id, command_type, thread_id, first_sequence, last_sequence FROM forum_commands WHERE command_id = ?`,
-			),
+			findCommand: db.prepare<
+				[string],
+				{command_id: string; command_type: string; thread_id: string; first_sequence: number; last_sequence: number; fingerprint: string | null; applied_at: string}
+			>(`SELECT command_id, command_type, thread_id, first_sequence, last_sequence, fingerprint, applied_at FROM forum_commands WHERE command_id = ?`),
 			recordCommand: db.prepare(
-				`INSERT INTO forum_commands (command_id, command_type, thread_id, first_sequence, last_sequence, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				`INSERT INTO forum_commands (command_id, command_type, thread_id, first_sequence, last_sequence, applied_at, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			),
+			threadEventsAfter: db.prepare<[string, number], EventRow>(`SELECT * FROM forum_events WHERE thread_id = ? AND sequence > ? ORDER BY sequence`),
 			eventsBetween: db.prepare<[number, number], EventRow>(`SELECT * FROM forum_events WHERE sequence BETWEEN ? AND ? ORDER BY sequence`),
 			lastSequence: db.prepare<[], {sequence: number | null}>(`SELECT MAX(sequence) AS sequence FROM forum_events`),
 			eventCount: db.prepare<[], {n: number}>(`SELECT COUNT(*) AS n FROM forum_events`),
-			posts: db.prepare<[string], {sequence: number; event_id: string; author_type: string; author_name: string; body: string; created_at: string}>(
-				`SELECT sequence, event_id, author_type, author_name, body, created_at FROM forum_posts WHERE thread_id = ? ORDER BY sequence`,
-			),
+			posts: db.prepare<
+				[string],
+				{sequence: number; event_id: string; author_type: string; author_name: string; body: string; created_at: string; answer_json: string | null}
+			>(`SELECT sequence, event_id, author_type, author_name, body, created_at, answer_json FROM forum_posts WHERE thread_id = ? ORDER BY sequence`),
 			assignments: db.prepare<[string], Record<string, string | number | null>>(
 				`SELECT * FROM forum_assignments WHERE thread_id = ? ORDER BY sequence`,
 			),
@@ -193,11 +201,18 @@ export class ForumStore {
 			threadId: row.thread_id,
 			firstSequence: row.first_sequence,
 			lastSequence: row.last_sequence,
+			fingerprint: row.fingerprint,
+			appliedAt: row.applied_at,
 		};
 	}
 
 	recordCommand(record: CommandRecord, at: string): void {
-		this.statements.recordCommand.run(record.commandId, record.commandType, record.threadId, record.firstSequence, record.lastSequence, at);
+		this.statements.recordCommand.run(record.commandId, record.commandType, record.threadId, record.firstSequence, record.lastSequence, at, record.fingerprint);
+	}
+
+	/** One thread's events after `sequence`, oldest first: what changed since a caller's version. */
+	threadEventsAfter(threadId: string, sequence: number): StoredEvent[] {
+		return this.readable(this.statements.threadEventsAfter.all(threadId, sequence));
 	}
 
 	eventsBetween(first: number, last: number): StoredEvent[] {
@@ -288,6 +303,7 @@ export class ForumStore {
 				authorName: row.author_name,
 				body: row.body,
 				createdAt: row.created_at,
+				answer: row.answer_json ? (JSON.parse(row.answer_json) as AnswerMark) : null,
 			})),
 		);
 	}

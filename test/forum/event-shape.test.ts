@@ -16,9 +16,20 @@ describe('eventShapeProblem', () => {
 		for (const [type, payload] of good) expect(eventShapeProblem(type, payload), type).toBeUndefined();
 	});
 
-	it('accepts extra payload fields, such as a newer optional answer', () => {
-		expect(eventShapeProblem('forum.post.added', {body: 'yes', answer: {kind: 'approval', approved: true}})).toBeUndefined();
-		expect(eventShapeProblem('forum.thread.opened', {title: 'Q', body: 'B', priority: 'normal', question: {kind: 'choice'}})).toBeUndefined();
+	it('accepts extra payload fields it does not know', () => {
+		expect(eventShapeProblem('forum.post.added', {body: 'yes', mood: 'cheerful'})).toBeUndefined();
+	});
+
+	it('accepts the optional question and answer mark, absent or well formed', () => {
+		expect(eventShapeProblem('forum.post.added', {body: 'yes', answer: {kind: 'approval', choice: null, approved: true, amends: null}})).toBeUndefined();
+		expect(eventShapeProblem('forum.thread.opened', {title: 'Q', body: 'B', priority: 'normal', question: {kind: 'choice', choices: ['a', 'b'], recommended: 0}})).toBeUndefined();
+	});
+
+	it('names an optional field that is present but malformed', () => {
+		expect(eventShapeProblem('forum.thread.opened', {title: 'Q', body: 'B', priority: 'normal', question: {kind: 'choice', choices: 'a'}})).toBe(
+			'payload question is not a choice question {kind, choices} or an approval {kind}',
+		);
+		expect(eventShapeProblem('forum.post.added', {body: 'yes', answer: 5})).toBe('payload answer is not an answer mark {kind, choice, approved, amends}');
 	});
 
 	it('names an unknown event type', () => {

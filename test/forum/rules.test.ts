@@ -65,13 +65,15 @@ describe('change_state on every (from, to) pair', () => {
 	for (const from of THREAD_STATES) {
 		for (const to of THREAD_STATES) {
 			const legal = EXPECTED_TABLE[from].includes(to);
-			const label = from === to ? 'is a no-op' : legal ? 'is allowed' : 'is refused';
+			const label = from === to ? 'is a no-op' : to === 'answered' ? 'is refused: only an answer answers' : legal ? 'is allowed' : 'is refused';
 			it(`${from} → ${to} ${label}`, () => {
 				const decision = decide(inState(from), command({type: 'change_state', threadId: 't-1', state: to}), context);
 				if (from === 'closed') {
 					expect(decision).toMatchObject({ok: false, rejection: {code: 'thread_closed'}});
 				} else if (from === to) {
 					expect(decision).toEqual({ok: true, events: []});
+				} else if (to === 'answered') {
+					expect(decision).toMatchObject({ok: false, rejection: {code: 'answer_required'}});
 				} else if (legal) {
 					expect(decision.ok).toBe(true);
 					if (!decision.ok) return;

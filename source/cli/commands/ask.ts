@@ -1,24 +1,28 @@
 import {ForumError} from '../../forum/errors.js';
-import type {StoredEvent, Thread} from '../../forum/types.js';
-import {feedOf, type ForumClient} from '../../service/client.js';
-import {threadJson} from '../../service/json.js';
-import {safeText} from '../../text/safe-text.js';
+import type {Question} from '../../forum/types.js';
+import {MAX_CHOICES} from '../../forum/types.js';
 import type {CommandSpec} from '../command.js';
-import type {Context} from '../context.js';
-import {BODY_FLAGS, WRITE_FLAGS, bodyFlag, numberFlag, priorityFlag, requiredFlag, stringFlag} from '../flags.js';
+import {EXIT_DENIED, EXIT_TIMEOUT, waitAndReport} from '../decision.js';
+import {BODY_FLAGS, WRITE_FLAGS, bodyFlag, integerFlag, priorityFlag, requiredFlag, stringFlag, timeoutFlag, usage, type Flags} from '../flags.js';
 import {runWrite} from '../write.js';
 
 export const ask: CommandSpec = {
 	name: 'ask',
-	summary: 'open a question thread (agents); --wait blocks until it is answered',
-	usage: `metawsm forum ask --ticket T --title TEXT (--body TEXT | --body-file FILE) [--priority P] [--wait [--timeout S]]
+	summary: 'open a question thread (agents): free text, --choice options or --approval; --wait blocks for the decision',
+	usage: `metawsm forum ask --ticket T --title TEXT (--body TEXT | --body-file FILE) [--priority P]
+    [--choice TEXT ... [--recommend N] | --approval] [--wait [--timeout S]]
 
-Prints the new thread id. With --wait, waits for an answer and prints its body instead
-(the thread id goes to stderr); exits 1 if --timeout seconds pass first.
+Prints the new thread id. With --wait, blocks until the thread is answered and prints the
+decision (the thread id goes to stderr): the chosen label, or approved/denied, then the body.
+Exit codes with --wait: 0 answered (for --approval: approved); ${EXIT_DENIED} not approved (denied, or
+answered in words); ${EXIT_TIMEOUT} timed out (the message names the \`metawsm forum wait\` command to
+run next); 3 closed without an answer. --timeout 0 (the default) waits without limit.
 
-Example:
+Examples:
   metawsm forum ask --ticket OPS-7 --agent builder --title "May I drop legacy_users?" \\
-    --body "No reads for 90 days." --priority high --wait --timeout 3600`,
+    --body "No reads for 90 days." --approval --priority high --wait --timeout 300
+  metawsm forum ask --ticket WEB-2 --title "Which icon set?" --body "For the toolbar." \\
+    --choice Lucide --choice Heroicons --recommend 1 --wait`,
 	flags: {
 		ticket: {type: 'string', description: 'ticket the question belongs to (required)'},
 		runId: {type: 'string', description: 'metawsm run id'},
@@ -26,8 +30,11 @@ Example:
 		title: {type: 'string', description: 'one-line question (required)'},
 		priority: {type: 'string', description: 'low | normal | high | urgent (default normal)'},
 		threadId: {type: 'string', description: 'choose the thread id (default: generated)'},
+		choice: {type: 'string', isMultiple: true, description: `an option the operator picks with one key (repeat, 2 to ${MAX_CHOICES})`},
+		recommend: {type: 'string', description: 'with --choice: the option you recommend (1-based)'},
+		approval: {type: 'boolean', description: 'a yes/no permission question (answered with approve or deny)'},
 		wait: {type: 'boolean', description: 'block until the thread is answered or closed'},
-		timeout: {type: 'string', description: 'with --wait: give up after S seconds (exit 1)'},
+		timeout: {type: 'string', description: `with --wait: give up after S seconds (exit ${EXIT_TIMEOUT}); 0: no limit`},
 		...BODY_FLAGS,
 		...WRITE_FLAGS,
 	},
@@ -35,8 +42,10 @@ Example:
 		const {flags} = context;
 		const ticket = requiredFlag(flags, 'ticket', 'name the ticket the question is about');
 		const title = requiredFlag(flags, 'title', 'give the question in one line');
-		const timeout = numberFlag(flags, 'timeout');
+		const timeout = timeoutFlag(flags);
 		if (timeout !== undefined && flags['wait'] !== true) throw new ForumError('usage', 'invalid_flag', '--timeout only applies with --wait');
+		if (stringFlag(flags, 'ifVersion') !== undefined) throw usage('invalid_flag', '--if-version applies to writes on an existing thread, not to ask');
+		const question = questionFlags(flags);
 		const body = bodyFlag(flags, () => context.readStdin());
 		const priority = priorityFlag(flags, 'normal');
 		const actor = context.actor('agent');
@@ -45,70 +54,29 @@ Example:
 		const wait = flags['wait'] === true;
 		const outcome = await runWrite(
 			context,
-			{type: 'ask', ticket, runId: stringFlag(flags, 'runId'), agentName, title, body, priority, threadId, actor},
+			{type: 'ask', ticket, runId: stringFlag(flags, 'runId'), agentName, title, body, priority, threadId, question, actor},
 			({threadId}) => threadId,
 			{quiet: wait},
 		);
 		if (!wait) return 0;
-		context.stderr.write(`metawsm forum ask: thread ${outcome.threadId} opened; waiting for an answer\n`);
+		context.stderr.write(`metawsm forum ask: thread ${outcome.threadId} ${outcome.duplicate ? 'was already opened by this command id' : 'opened'}; waiting for an answer\n`);
 		const forum = await context.openForum();
-		return waitForAnswer(context, forum, outcome.threadId, timeout);
+		return waitAndReport(context, forum, outcome.threadId, timeout);
 	},
 };
 
-function finished(thread: Thread): boolean {
-	return thread.state === 'answered' || thread.state === 'closed';
-}
-
-/** Block until the thread is answered or closed; print the answer. */
-async function waitForAnswer(context: Context, forum: ForumClient, threadId: string, timeoutSeconds: number | undefined): Promise<number> {
-	const controller = new AbortController();
-	const stop = () => controller.abort();
-	context.signal.addEventListener('abort', stop);
-	let timedOut = false;
-	const timer = timeoutSeconds === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), timeoutSeconds * 1000);
-	try {
-		// Subscribe from before the current state so no answer slips between read and subscribe.
-		const cursor = await forum.lastSequence();
-		const current = await forum.getThread(threadId);
-		if (current && finished(current.thread)) return printAnswer(context, forum, threadId);
-		const interesting = (event: StoredEvent) =>
-			(event.event_type === 'forum.state.changed' && (event.payload.to_state === 'answered' || event.payload.to_state === 'closed')) ||
-			event.event_type === 'forum.thread.closed';
-		for await (const event of feedOf(forum, {after: cursor, filter: {threadId}, signal: controller.signal})) {
-			if (interesting(event)) return printAnswer(context, forum, threadId);
-		}
-		if (timedOut) {
-			throw new ForumError(
-				'runtime',
-				'timeout',
-				`no answer on thread ${threadId} after ${timeoutSeconds} s; it stays open — wait again with \`metawsm forum thread --thread-id ${threadId}\``,
-			);
-		}
-		throw new ForumError('runtime', 'interrupted', `stopped waiting for thread ${threadId}; it stays open`);
-	} finally {
-		if (timer) clearTimeout(timer);
-		context.signal.removeEventListener('abort', stop);
-	}
-}
-
-async function printAnswer(context: Context, forum: ForumClient, threadId: string): Promise<number> {
-	const detail = await forum.getThread(threadId);
-	if (!detail) throw new ForumError('refused', 'unknown_thread', `thread ${threadId} vanished while waiting`);
-	// The answer is the latest post by someone other than an agent.
-	const answer = [...detail.posts].reverse().find((post) => post.authorType !== 'agent');
-	if (context.json) {
-		context.printJson({
-			thread_id: threadId,
-			state: detail.thread.state,
-			answer: answer ? {body: answer.body, author_type: answer.authorType, author_name: answer.authorName, created_at: answer.createdAt} : null,
-			thread: threadJson(detail.thread, forum.now(), forum.sla),
-		});
-		return 0;
-	}
-	if (answer) context.print(safeText(answer.body, {multiline: true}));
-	if (detail.thread.state === 'closed') {
-		context.stderr.write(`metawsm forum ask: thread ${threadId} was closed${answer ? '' : ' without an answer'}\n`);
-	}
-	return 0;
+/** The question's kind from --choice/--recommend/--approval; the rules check the options themselves. */
+function questionFlags(flags: Flags): Question {
+	const raw = flags['choice'];
+	const choices = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String);
+	const recommend = integerFlag(flags, 'recommend', {min: 1, max: MAX_CHOICES});
+	const approval = flags['approval'] === true;
+	if (approval && choices.length > 0) throw usage('conflicting_flags', 'give either --choice options or --approval, not both');
+	if (recommend !== undefined && choices.length === 0) throw usage('invalid_flag', '--recommend needs --choice options');
+	if (approval) return {kind: 'approval'};
+	if (choices.length === 0) return {kind: 'text'};
+	if (choices.length === 1) throw usage('invalid_flag', 'a choice question needs at least two --choice options');
+	if (choices.length > MAX_CHOICES) throw usage('invalid_flag', `at most ${MAX_CHOICES} --choice options (one key each), got ${choices.length}`);
+	if (recommend !== undefined && recommend > choices.length) throw usage('invalid_flag', `--recommend ${recommend} is past the last of ${choices.length} choices`);
+	return {kind: 'choice', choices: choices.map((choice) => choice.trim()), recommended: recommend ?? null};
 }

@@ -13,7 +13,8 @@ import {serve} from './serve.js';
 import {state} from './state.js';
 import {status} from './status.js';
 import {thread} from './thread.js';
+import {wait} from './wait.js';
 import {watch} from './watch.js';
 
 /** Every `metawsm forum` subcommand, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [ask, post, answer, assign, state, priority, close, list, thread, watch, status, dash, serve, rebuild, docsSync];
+export const COMMANDS: readonly CommandSpec[] = [ask, wait, post, answer, assign, state, priority, close, list, thread, watch, status, dash, serve, rebuild, docsSync];

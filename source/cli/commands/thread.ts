@@ -7,6 +7,7 @@ import {ageSince, formatTime} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
 import {stringFlag, threadIdFlag, usage} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
+import {decisionHeadline, decisionOf, describeChoices} from '../../forum/answers.js';
 
 export const thread: CommandSpec = {
 	name: 'thread',
@@ -41,6 +42,23 @@ Example:
 	},
 };
 
+/** The question's kind and options, and the decision the agent gets (if any). */
+function questionLines(detail: ThreadDetail): string[] {
+	const t = detail.thread;
+	const lines: string[] = [];
+	if (t.question.kind === 'choice') {
+		const recommended = t.question.recommended ? ` (recommended: ${t.question.recommended})` : '';
+		lines.push(`  choice: ${safeLine(describeChoices(t.question.choices))}${recommended}`);
+	}
+	if (t.question.kind === 'approval') lines.push('  approval: yes/no permission');
+	const decision = decisionOf(t);
+	if (decision) {
+		const amended = decision.amendments > 0 ? ` (amended ${decision.amendments}×)` : '';
+		lines.push(`  decision: ${safeLine(decisionHeadline(decision))} by ${decision.author.type} ${safeLine(decision.author.name)} at ${formatTime(decision.at)}${amended}`);
+	}
+	return lines;
+}
+
 function indent(text: string): string {
 	return text
 		.split('\n')
@@ -55,13 +73,18 @@ export function formatThread(detail: ThreadDetail, now: string, escalated: boole
 		`  ticket ${safeLine(t.ticket)}${t.runId ? `  run ${safeLine(t.runId)}` : ''}  agent ${safeLine(t.agentName)}`,
 		`  state ${t.state}  priority ${t.priority}${escalated ? '  ESCALATED' : ''}  assignee ${
 			t.assignee ? `${t.assignee.type}:${safeLine(t.assignee.name)}` : '-'
-		}  waiting ${ageSince(t.updatedAt, now)}`,
+		}  waiting ${ageSince(t.updatedAt, now)}  version ${t.lastSequence}`,
+		...questionLines(detail),
 		'',
 		`${formatTime(t.createdAt)}  ${t.createdBy.type} ${safeLine(t.createdBy.name)} asked:`,
 		indent(safeText(t.body, {multiline: true})),
 	];
 	for (const post of detail.posts) {
-		lines.push(`${formatTime(post.createdAt)}  ${post.authorType} ${safeLine(post.authorName)}:`, indent(safeText(post.body, {multiline: true})));
+		const mark = post.answer
+			? ` ${post.answer.amends ? 'amended the answer' : 'answered'}${post.answer.kind === 'choice' && post.answer.choice ? ` ${post.answer.choice.index} ${safeLine(post.answer.choice.label)}` : post.answer.kind === 'approval' ? (post.answer.approved ? ' approved' : ' denied') : ''}`
+			: '';
+		lines.push(`${formatTime(post.createdAt)}  ${post.authorType} ${safeLine(post.authorName)}${mark}:`);
+		if (post.body.trim() !== '') lines.push(indent(safeText(post.body, {multiline: true})));
 	}
 	if (detail.assignments.length > 0) {
 		lines.push('', 'assignments:');
