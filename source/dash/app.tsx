@@ -50,6 +50,18 @@ export interface DashAppProps {
 	lockWaitMs?: number;
 }
 
+/** How the status line names a write that waits for the database. */
+const WRITE_NAMES: Record<CommandInput['type'], string> = {
+	ask: 'ask',
+	post: 'post on',
+	answer: 'answer to',
+	assign: 'assignment of',
+	change_state: 'state change of',
+	change_priority: 'priority change of',
+	close: 'close of',
+	request_escalation: 'escalation of',
+};
+
 /** Strip controls from typed or pasted text: the inline input is one line. */
 function typed(input: string): string {
 	// eslint-disable-next-line no-control-regex
@@ -252,7 +264,7 @@ export function DashApp(props: DashAppProps) {
 		}
 		const before = entries.map((entry) => entry.thread.id);
 		const controller = new AbortController();
-		const what = spec.done.replace(/^(\S+?)(ed)? /, '$1 ');
+		const what = `${WRITE_NAMES[input.type]} ${'threadId' in input && input.threadId ? safeLine(feed.threads.get(input.threadId)?.ticket ?? input.threadId) : ''}`.trim();
 		let waited = false;
 		const outcome = await dispatchPatiently(client, {...input, commandId: input.commandId ?? newCommandId()}, {
 			retryMs: props.lockRetryMs ?? 250,

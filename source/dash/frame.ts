@@ -441,11 +441,11 @@ export function detailLines(detail: ThreadDetail | undefined, input: Pick<FrameI
 function helpLines(view: View, width: number, height: number): Line[] {
 	const lines: Line[] = [[{text: ' Keys', style: 'title'}, {text: view === 'detail' ? ' (thread view)' : ' (queue)', style: 'dim'}, {text: '   any key closes this help', style: 'dim'}]];
 	const bindings = KEYMAP.filter((binding) => binding.views.includes(view));
-	const entries: Line[] = bindings.map((binding) => [{text: ` ${fit(binding.label, 7)}`, style: 'key'}, {text: binding.description}]);
+	const entries: Line[] = bindings.map((binding) => [{text: ` ${fit(binding.label, 8)}`, style: 'key'}, {text: binding.description}]);
 	// The prompts' and menus' keys too: the registry is the whole keyboard.
 	for (const {mode, label} of PROMPT_MODES) {
 		for (const binding of KEYMAP.filter((b) => b.views.includes(mode))) {
-			entries.push([{text: ` ${fit(binding.label, 7)}`, style: 'key'}, {text: `${label}: `, style: 'dim'}, {text: binding.description}]);
+			entries.push([{text: ` ${fit(binding.label, 8)}`, style: 'key'}, {text: `${label}: `, style: 'dim'}, {text: binding.description}]);
 		}
 	}
 	const perColumn = Math.max(1, height - 1);
