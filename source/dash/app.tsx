@@ -247,6 +247,8 @@ export function DashApp(props: DashAppProps) {
 		if (spec.kept && spec.kept.text.trim() !== '') {
 			setPrompt({kind: 'kept', kept: {...spec.kept, reason}});
 			setNotice(undefined);
+			// Show the thread as it is now (the feed may not have caught up with what made it refuse).
+			void feed.refresh([spec.kept.threadId]);
 		} else {
 			setPrompt(undefined);
 			setNotice({text: reason, tone: 'error'});
@@ -483,11 +485,14 @@ export function DashApp(props: DashAppProps) {
 		const now = thread?.lastSequence ?? 0;
 		switch (action) {
 			case 'keptPost':
-				// The current version: the operator has seen why it was refused, so this is not stale again.
-				void act(
-					{type: 'post', threadId: kept.threadId, body: kept.text, actor: operator, ifVersion: thread ? now : undefined},
-					{done: `posted the kept text on ${safeLine(thread?.ticket ?? 'the thread')}`, kept},
-				);
+				// The current version (read now, the feed may lag): the operator has seen why it was refused.
+				void feed.refresh([kept.threadId]).then(() => {
+					const fresh = feed.threads.get(kept.threadId);
+					return act(
+						{type: 'post', threadId: kept.threadId, body: kept.text, actor: operator, ...(fresh ? {ifVersion: fresh.lastSequence} : {})},
+						{done: `posted the kept text on ${safeLine(fresh?.ticket ?? 'the thread')}`, kept},
+					);
+				});
 				return;
 			case 'keptEdit':
 				if (kept.origin === 'editor' && thread) {
