@@ -510,7 +510,8 @@ function promptLine(prompt: Prompt, input: FrameInput): Line {
 		const question = thread?.question;
 		const offers = prompt.purpose === 'answer' && prompt.intent?.approved === undefined && prompt.value === '' && question?.kind === 'choice' ? question : undefined;
 		const help = prompt.purpose === 'filter' ? 'Enter keep · Esc clear' : offers ? `${choiceList(offers)} — press a number, or type an answer · Esc cancel` : 'Enter send · Esc cancel';
-		const room = input.columns - textWidth(label) - textWidth(help) - 4;
+		// Typed text wins over the help when the pane is narrow: the help is clipped, never the end of the text.
+		const room = Math.max(12, input.columns - textWidth(label) - textWidth(help) - 4);
 		const value = safeLine(prompt.value);
 		const shown = textWidth(value) > room ? `…${value.slice(-(room - 1))}` : value;
 		return [{text: label, style: 'bold'}, {text: ` ${shown}`}, {text: '█', style: 'dim'}, {text: `  ${help}`, style: 'dim'}];
