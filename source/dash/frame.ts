@@ -12,7 +12,7 @@ import {safeLine, safeText} from '../text/safe-text.js';
 import {formatAge} from '../text/time.js';
 import {hintBar, KEYMAP, PROMPT_MODES, type Mode, type View} from './keymap.js';
 import {SECTIONS, type Queue, type QueueEntry} from './queue-model.js';
-import {fit, textWidth, truncate, wrap} from './text-fit.js';
+import {fit, tail, textWidth, truncate, wrap} from './text-fit.js';
 
 export type Style = 'plain' | 'dim' | 'bold' | 'title' | 'selected' | 'escalated' | 'urgent' | 'high' | 'unseen' | 'ok' | 'error' | 'key' | 'tab' | 'activeTab' | 'border';
 
@@ -358,14 +358,16 @@ function compactConversation(detail: ThreadDetail, now: string, width: number): 
 	const lines: Line[] = [];
 	for (const message of all) {
 		const time = shortTime(message.at, now);
-		const lead = `${fit(safeLine(message.author), nameWidth)} ${time}  `;
-		const bodyWidth = Math.max(10, width - textWidth(lead));
+		const name = fit(safeLine(message.author), nameWidth);
+		const when = ` ${time}  `;
+		const leadWidth = nameWidth + textWidth(when);
+		const bodyWidth = Math.max(10, width - leadWidth);
 		const body = wrap(safeText(message.body, {multiline: true}).trim(), bodyWidth);
 		body.forEach((text, index) => {
 			lines.push(
 				index === 0
-					? [{text: lead.slice(0, nameWidth), style: message.authorType === 'agent' ? 'bold' : 'ok'}, {text: lead.slice(nameWidth), style: 'dim'}, {text}]
-					: [{text: ' '.repeat(textWidth(lead))}, {text}],
+					? [{text: name, style: message.authorType === 'agent' ? 'bold' : 'ok'}, {text: when, style: 'dim'}, {text}]
+					: [{text: ' '.repeat(leadWidth)}, {text}],
 			);
 		});
 	}
@@ -513,7 +515,7 @@ function promptLine(prompt: Prompt, input: FrameInput): Line {
 		// Typed text wins over the help when the pane is narrow: the help is clipped, never the end of the text.
 		const room = Math.max(12, input.columns - textWidth(label) - textWidth(help) - 4);
 		const value = safeLine(prompt.value);
-		const shown = textWidth(value) > room ? `…${value.slice(-(room - 1))}` : value;
+		const shown = textWidth(value) > room ? `…${tail(value, room - 1)}` : value;
 		return [{text: label, style: 'bold'}, {text: ` ${shown}`}, {text: '█', style: 'dim'}, {text: `  ${help}`, style: 'dim'}];
 	}
 	if (prompt.kind === 'menu') {
