@@ -26,7 +26,7 @@ Examples:
 	flags: {
 		ticket: {type: 'string', description: 'ticket the question belongs to (required)'},
 		runId: {type: 'string', description: 'metawsm run id'},
-		agent: {type: 'string', description: 'agent name (default: the actor name)'},
+		agent: {type: 'string', description: 'agent name; also the author of the question unless --actor-name is given (default: the actor name)'},
 		title: {type: 'string', description: 'one-line question (required)'},
 		priority: {type: 'string', description: 'low | normal | high | urgent (default normal)'},
 		threadId: {type: 'string', description: 'choose the thread id (default: generated)'},
@@ -48,8 +48,11 @@ Examples:
 		const question = questionFlags(flags);
 		const body = bodyFlag(flags, () => context.readStdin());
 		const priority = priorityFlag(flags, 'normal');
-		const actor = context.actor('agent');
-		const agentName = (stringFlag(flags, 'agent') ?? actor.name).trim();
+		const named = stringFlag(flags, 'agent')?.trim();
+		const asked = context.actor('agent');
+		// The agent asks as itself: without --actor-name an agent's posts carry its --agent name, not the OS user.
+		const actor = named && asked.type === 'agent' && stringFlag(flags, 'actorName') === undefined ? {type: asked.type, name: named} : asked;
+		const agentName = named ?? actor.name;
 		const threadId = stringFlag(flags, 'threadId')?.trim();
 		const wait = flags['wait'] === true;
 		const outcome = await runWrite(
