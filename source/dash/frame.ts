@@ -269,7 +269,7 @@ function emptyText(sectionIndex: number, filter: string): string {
 	if (filter.trim() !== '') return `  no thread matches /${safeLine(filter)} here — Esc clears the filter`;
 	const id = SECTIONS[sectionIndex]?.id;
 	if (id === 'needs_human') return '  nothing needs a human right now ✓';
-	if (id === 'needs_me') return '  nothing unseen and unanswered is assigned to you';
+	if (id === 'needs_me') return '  nothing assigned to you is unseen or waiting for an answer';
 	return '  no threads here';
 }
 

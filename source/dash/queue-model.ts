@@ -78,9 +78,13 @@ export function isMine(thread: Thread, me: string): boolean {
 	return thread.assignee !== null && thread.assignee.type !== 'agent' && thread.assignee.name === me;
 }
 
-/** "Needs me": unseen, unanswered, and assigned to me. */
+/**
+ * "Needs me": assigned to me, not answered or closed, and unseen or still unanswered. Assigning a
+ * thread to myself keeps it here (it is seen then, but the agent still waits).
+ */
 export function needsMe(thread: Thread, seenSequence: number | undefined, me: string): boolean {
-	return isMine(thread, me) && isUnanswered(thread) && isUnseen(thread, seenSequence);
+	if (thread.state === 'closed' || thread.state === 'answered' || !isMine(thread, me)) return false;
+	return isUnanswered(thread) || isUnseen(thread, seenSequence);
 }
 
 interface Keyed {

@@ -121,7 +121,7 @@ describe('seen and unseen', () => {
 		await dash.waitFor(() => /^▶•/.test(dash!.selected()));
 	});
 
-	it('Needs me lists unseen, unanswered threads assigned to me', async () => {
+	it('Needs me lists threads assigned to me that are unseen or unanswered; opening one keeps it, answering it takes it out', async () => {
 		const mine = forum.ask('ME-1', 'mine');
 		forum.other.dispatch({type: 'assign', threadId: mine, assignee: OPERATOR, note: '', actor: OPERATOR});
 		const theirs = forum.ask('ME-2', 'theirs');
@@ -135,10 +135,15 @@ describe('seen and unseen', () => {
 		expect(frame).toContain('ME-1');
 		expect(frame).not.toContain('ME-2');
 		expect(frame).not.toContain('ME-3 ');
+		// Seen but still unanswered: it stays.
 		await dash.press(KEYS.enter);
 		await dash.waitFor((f) => f.includes('State history'));
 		await dash.press(KEYS.escape);
+		await dash.waitFor((f) => f.includes('[2 Needs me 1]'));
+		await dash.press('a');
+		await dash.type('on it');
+		await dash.press(KEYS.enter);
 		frame = await dash.waitFor((f) => f.includes('[2 Needs me 0]'));
-		expect(frame).toContain('nothing unseen and unanswered is assigned to you');
+		expect(frame).toContain('nothing assigned to you is unseen or waiting for an answer');
 	});
 });

@@ -40,16 +40,23 @@ describe('sections', () => {
 		expect(stateCounts.closed).toBe(1);
 	});
 
-	it('Needs me holds unseen, unanswered threads assigned to me', () => {
+	it('Needs me holds threads assigned to me, not answered or closed, that are unseen or still unanswered', () => {
 		const me = {type: 'operator' as const, name: 'ops'};
 		const threads = [
 			makeThread({id: 'mine', assignee: me, lastSequence: 5}),
+			// Seen (assigning it to myself marks it seen) but the agent still waits: it needs me.
 			makeThread({id: 'mine-seen', assignee: me, lastSequence: 5}),
-			makeThread({id: 'mine-answered', assignee: me, lastSequence: 5, lastPostBy: me, state: 'answered'}),
+			// I replied and saw everything since: nothing to do.
+			makeThread({id: 'mine-replied-seen', assignee: me, lastSequence: 5, lastPostBy: me, state: 'waiting_operator'}),
+			// I replied, then something happened I have not seen.
+			makeThread({id: 'mine-replied-unseen', assignee: me, lastSequence: 6, lastPostBy: me, state: 'waiting_operator'}),
+			makeThread({id: 'mine-closed', assignee: me, lastSequence: 5, state: 'closed'}),
+			makeThread({id: 'mine-answered', assignee: me, lastSequence: 6, lastPostBy: me, state: 'answered'}),
 			makeThread({id: 'theirs', assignee: {type: 'operator', name: 'lead'}, lastSequence: 5}),
 		];
-		const {sections} = buildQueue(base(threads, {seen: new Map([['mine-seen', 5]])}));
-		expect(ids(sections.needs_me)).toEqual(['mine']);
+		const seen = new Map([['mine-seen', 5], ['mine-replied-seen', 5], ['mine-replied-unseen', 5], ['mine-closed', 5]]);
+		const {sections} = buildQueue(base(threads, {seen}));
+		expect(ids(sections.needs_me).sort()).toEqual(['mine', 'mine-replied-unseen', 'mine-seen']);
 	});
 
 	it('the filter matches title, body, ticket and agent, ignoring case', () => {
