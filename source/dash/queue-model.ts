@@ -2,7 +2,7 @@
  * The queue as data: which threads are in which section, in what order. Pure and cheap
  * enough to rebuild on every change with 10k threads (one pass, numeric sort keys).
  */
-import {isEscalated, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, msPastSla, type SlaRule} from '../forum/rules.js';
+import {compareQueueKeys, isEscalated, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, msPastSla, type QueueKey, type SlaRule} from '../forum/rules.js';
 import {THREAD_STATES, type Thread, type ThreadState} from '../forum/types.js';
 
 export type SectionId = 'needs_human' | 'needs_me' | 'waiting_operator' | 'answered' | 'open' | 'closed';
@@ -89,21 +89,11 @@ export function needsMe(thread: Thread, seenSequence: number | undefined, me: st
 
 interface Keyed {
 	entry: QueueEntry;
-	escalated: number;
-	rank: number;
-	updated: string;
+	key: QueueKey;
 	mine: boolean;
 }
 
-function compareKeyed(a: Keyed, b: Keyed): number {
-	return (
-		b.escalated - a.escalated ||
-		b.rank - a.rank ||
-		(a.updated < b.updated ? -1 : a.updated > b.updated ? 1 : a.entry.thread.id < b.entry.thread.id ? -1 : 1)
-	);
-}
-
-/** Order: escalated first, then priority, then longest waiting (the rules' compareQueue, with keys computed once). */
+/** Sections in queue order (QUEUE_ORDER, as the store's SQL sorts), with each thread's sort key computed once. */
 export function buildQueue(input: QueueInput): Queue {
 	const nowMs = Date.parse(input.now);
 	const keyed: Keyed[] = [];
@@ -130,13 +120,11 @@ export function buildQueue(input: QueueInput): Queue {
 		const seen = input.seen.get(thread.id);
 		keyed.push({
 			entry: {thread, escalated, unseen: isUnseen(thread, seen)},
-			escalated: escalated ? 1 : 0,
-			rank: PRIORITY_RANK[thread.priority],
-			updated: thread.updatedAt,
+			key: {escalated: escalated ? 1 : 0, rank: PRIORITY_RANK[thread.priority], updatedAt: thread.updatedAt, id: thread.id},
 			mine: needsMe(thread, seen, input.me),
 		});
 	}
-	keyed.sort(compareKeyed);
+	keyed.sort((a, b) => compareQueueKeys(a.key, b.key));
 	const sections = Object.fromEntries(SECTIONS.map((section) => [section.id, [] as QueueEntry[]])) as Record<SectionId, QueueEntry[]>;
 	const lists = SECTIONS.map((section) => sections[section.id]);
 	for (const {entry, mine} of keyed) {

@@ -77,7 +77,7 @@ export function isEscalated(
 	sla: SlaRule,
 ): boolean {
 	if (!ESCALATING_STATES.includes(thread.state)) return false;
-	if (thread.priority === 'high' || thread.priority === 'urgent') return true;
+	if (ESCALATING_PRIORITIES.includes(thread.priority)) return true;
 	const waitedMs = Date.parse(now) - Date.parse(thread.updatedAt);
 	return waitedMs >= slaMinutesFor(thread.priority, sla) * 60_000;
 }
@@ -358,15 +358,58 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 	return next;
 }
 
-/** Queue order: escalated first, then priority (urgent first), then longest waiting. */
-export function compareQueue(a: Thread, b: Thread, now: string, sla: SlaRule): number {
-	const escalated = Number(isEscalated(b, now, sla)) - Number(isEscalated(a, now, sla));
-	if (escalated !== 0) return escalated;
-	const priority = PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority];
-	if (priority !== 0) return priority;
-	if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? -1 : 1;
-	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/**
+ * The queue order as data: escalated first, then priority (urgent first), then longest waiting,
+ * then id. The JS comparator below and the store's SQL ORDER BY are both built from this list.
+ */
+export const QUEUE_ORDER = [
+	{key: 'escalated', descending: true},
+	{key: 'rank', descending: true},
+	{key: 'updatedAt', descending: false},
+	{key: 'id', descending: false},
+] as const;
+
+/** What a thread sorts by, computed once (10k threads sort on these, not on dates). */
+export interface QueueKey {
+	/** 1 when escalated at the time of sorting; 0 otherwise (or when the order leaves escalation out). */
+	escalated: number;
+	rank: number;
+	/** ISO time (toISOString): compared as text, as SQL compares it. */
+	updatedAt: string;
+	id: string;
 }
+
+export function queueKey(thread: Thread, now: string, sla: SlaRule, options: {escalation?: boolean} = {}): QueueKey {
+	const escalated = options.escalation !== false && isEscalated(thread, now, sla) ? 1 : 0;
+	return {escalated, rank: PRIORITY_RANK[thread.priority], updatedAt: thread.updatedAt, id: thread.id};
+}
+
+export function compareQueueKeys(a: QueueKey, b: QueueKey): number {
+	for (const {key, descending} of QUEUE_ORDER) {
+		const x = a[key];
+		const y = b[key];
+		if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
+	}
+	return 0;
+}
+
+/** Queue order of two threads (see QUEUE_ORDER). */
+export function compareQueue(a: Thread, b: Thread, now: string, sla: SlaRule): number {
+	return compareQueueKeys(queueKey(a, now, sla), queueKey(b, now, sla));
+}
+
+/**
+ * The instant before which a waiting thread of `priority` has passed its SLA (ISO): a thread is
+ * escalated when its `updatedAt` is at or before it. Lets SQL decide escalation as isEscalated does.
+ */
+export function slaCutoff(priority: Priority, now: string, sla: SlaRule): string {
+	return new Date(Date.parse(now) - slaMinutesFor(priority, sla) * 60_000).toISOString();
+}
+
+/** States in which a thread can escalate. */
+export const ESCALATING: readonly ThreadState[] = ESCALATING_STATES;
+/** Priorities that escalate at once. */
+export const ESCALATING_PRIORITIES: readonly Priority[] = ['high', 'urgent'];
 
 /** The SLA episode a thread is in: escalation command ids include it so each breach fires once. */
 export function slaCommandId(thread: Pick<Thread, 'id' | 'stateChanges'>): string {

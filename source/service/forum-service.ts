@@ -216,10 +216,8 @@ export class ForumService {
 	/** Threads matching the filter, in queue order. */
 	listThreads(filter: ListFilter = {}): Thread[] {
 		if (!filter.escalatedFirst) return this.store.threads(filter, {ordered: true, top: filter.limit});
-		// Escalation depends on the clock, so the dashboard's order is computed here.
-		const now = this.now();
-		const threads = this.store.threads(filter).sort((a, b) => compareQueue(a, b, now, this.sla));
-		return filter.limit !== undefined ? threads.slice(0, filter.limit) : threads;
+		// Escalation depends on the clock: the SQL order is given the time and SLA to judge it by.
+		return this.store.threads(filter, {escalation: {now: this.now(), sla: this.sla}, top: filter.limit});
 	}
 
 	eventsAfter(cursor: number, filter: EventFilter = {}, limit = 1000): StoredEvent[] {

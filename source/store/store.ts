@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 /** The forum's SQLite store: append events, read projections, keep cursors. Synchronous (better-sqlite3). */
-import type {AnswerMark, EventType, StoredEvent, Thread, ThreadState} from '../forum/types.js';
+import {ESCALATING, ESCALATING_PRIORITIES, PRIORITY_RANK, QUEUE_ORDER, slaCutoff, type SlaRule} from '../forum/rules.js';
+import {PRIORITIES, type AnswerMark, type EventType, type StoredEvent, type Thread, type ThreadState} from '../forum/types.js';
 import {explainStorageError, openDatabase, type Db} from './database.js';
 import {createProjector, type Projector} from './projection.js';
 import type {BadEvent} from '../forum/event-shape.js';
@@ -24,8 +25,29 @@ function threadFromValues(v: unknown[]): Thread {
 	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], state_changes: v[19], escalated_at: v[20], closed_at: v[21], last_sequence: v[22], question_json: v[23], answer_json: v[24]} as ThreadRow);
 }
 
-/** Highest priority first, as PRIORITY_RANK orders them. */
-const PRIORITY_ORDER = "CASE v.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 WHEN 'low' THEN 3 ELSE 4 END";
+const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
+
+/**
+ * QUEUE_ORDER as an SQL ORDER BY over `v` (forum_thread_views), with its parameters. With
+ * `escalation` (the time and SLA to judge it by) escalated threads come first, decided as
+ * isEscalated does; without it the escalation key is left out (the `list` order).
+ */
+export function queueOrderSql(escalation?: {now: string; sla: SlaRule}): {sql: string; params: string[]} {
+	const params: string[] = [];
+	const columns: Record<(typeof QUEUE_ORDER)[number]['key'], string | undefined> = {
+		escalated: escalation
+			? `CASE WHEN v.state IN (${quoted(ESCALATING)}) AND (v.priority IN (${quoted(ESCALATING_PRIORITIES)}) OR v.updated_at <= CASE v.priority ${PRIORITIES.map((priority) => {
+					params.push(slaCutoff(priority, escalation.now, escalation.sla));
+					return `WHEN '${priority}' THEN ?`;
+				}).join(' ')} END) THEN 1 ELSE 0 END`
+			: undefined,
+		rank: `CASE v.priority ${PRIORITIES.map((priority) => `WHEN '${priority}' THEN ${PRIORITY_RANK[priority]}`).join(' ')} ELSE -1 END`,
+		updatedAt: 'v.updated_at',
+		id: 'v.thread_id',
+	};
+	const terms = QUEUE_ORDER.flatMap(({key, descending}) => (columns[key] === undefined ? [] : [`${columns[key]}${descending ? ' DESC' : ''}`]));
+	return {sql: terms.join(', '), params};
+}
 
 export interface ThreadFilter {
 	states?: readonly ThreadState[];
@@ -278,7 +300,7 @@ export class ForumStore {
 	 * Threads matching `filter`. With `top`, only the first `top` in queue order without SLA
 	 * (priority high to low, then least recently updated, then id), sorted and cut in SQL.
 	 */
-	threads(filter: ThreadFilter = {}, options: {ordered?: boolean; top?: number} = {}): Thread[] {
+	threads(filter: ThreadFilter = {}, options: {ordered?: boolean; escalation?: {now: string; sla: SlaRule}; top?: number} = {}): Thread[] {
 		if (filter.threadIds && filter.threadIds.length === 0) return [];
 		const {where, params} = conditions([
 			['v.state', filter.states],
@@ -286,12 +308,12 @@ export class ForumStore {
 			['v.run_id = ?', filter.runId],
 			['v.thread_id', filter.threadIds],
 		]);
-		// `list` order: urgent first, then the longest waiting (oldest update), then id.
-		const order = options.ordered ? ` ORDER BY ${PRIORITY_ORDER}, v.updated_at, v.thread_id` : '';
+		// The queue order (QUEUE_ORDER); `list` leaves out the escalation key.
+		const order = options.ordered || options.escalation ? queueOrderSql(options.escalation) : undefined;
 		const top = options.top === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(options.top))}`;
-		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}${order}${top}`;
+		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}${order ? ` ORDER BY ${order.sql}` : ''}${top}`;
 		// Rows as arrays: better-sqlite3 builds row objects about 3× slower than it reads the values.
-		return this.read(() => this.db.prepare<(string | number)[], unknown[]>(sql).raw(true).all(...params).map(threadFromValues));
+		return this.read(() => this.db.prepare<(string | number)[], unknown[]>(sql).raw(true).all(...params, ...(order?.params ?? [])).map(threadFromValues));
 	}
 
 	posts(threadId: string): Post[] {
