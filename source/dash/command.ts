@@ -6,7 +6,7 @@ import {ForumError} from '../forum/errors.js';
 import type {Actor} from '../forum/types.js';
 import type {Context} from '../cli/context.js';
 import {stringFlag, usage} from '../cli/flags.js';
-import {escalateDue} from '../consumers/sla-scheduler.js';
+import {escalateDue} from '../service/escalation.js';
 import {localClient, type ForumClient} from '../service/client.js';
 import {ForumService} from '../service/forum-service.js';
 import {DEMO, seedDemo, startSimulation} from './demo.js';
@@ -150,7 +150,7 @@ async function runLive(context: Context, client: ForumClient, snapshot: Snapshot
 				onResume: () => redraw.clear(),
 				// The SLA scheduler's pass, run by the dashboard when its queue shows unrecorded
 				// escalations (locally only; a remote view leaves that to `serve`).
-				escalate: client.source().kind === 'sqlite' ? () => escalateDue(client) : undefined,
+				escalate: client.source().kind === 'sqlite' ? () => escalateDue(client, {sliceMs: 8}) : undefined,
 			},
 			{stdout, stdin, exitOnCtrlC: false, patchConsole: false},
 		);

@@ -2,8 +2,8 @@
  * The queue as data: which threads are in which section, in what order. Pure and cheap
  * enough to rebuild on every change with 10k threads (one pass, numeric sort keys).
  */
-import {compareQueueKeys, isEscalated, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, msPastSla, type QueueKey, type SlaRule} from '../forum/rules.js';
-import {THREAD_STATES, type Thread, type ThreadState} from '../forum/types.js';
+import {compareQueueKeys, isEscalatedBy, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, slaCutoffs, slaMinutesFor, type QueueKey, type SlaRule} from '../forum/rules.js';
+import {PRIORITIES, THREAD_STATES, type Priority, type Thread, type ThreadState} from '../forum/types.js';
 
 export type SectionId = 'needs_human' | 'needs_me' | 'waiting_operator' | 'answered' | 'open' | 'closed';
 
@@ -102,19 +102,20 @@ export function buildQueue(input: QueueInput): Queue {
 	let nextEscalationAt = Number.POSITIVE_INFINITY;
 	let unrecordedEscalations = 0;
 	let total = 0;
+	const cutoffs = slaCutoffs(input.now, input.sla);
+	// The oldest update of each priority among waiting threads not yet escalated: the next to cross.
+	const oldest: Partial<Record<Priority, string>> = {};
 	for (const thread of input.threads) {
 		total += 1;
 		stateCounts[thread.state] += 1;
 		const waiting = needsHuman(thread.state);
-		// Only waiting threads can escalate: skip the date arithmetic for the rest.
-		const escalated = waiting && isEscalated(thread, input.now, input.sla);
+		const escalated = waiting && isEscalatedBy(thread, cutoffs);
 		if (escalated) {
 			escalationKeys.add(`${thread.id}:${thread.stateChanges}`);
 			if (thread.escalatedAt === null) unrecordedEscalations += 1;
-		}
-		else if (waiting) {
-			const due = nowMs - msPastSla(thread, input.now, input.sla);
-			if (due < nextEscalationAt) nextEscalationAt = due;
+		} else if (waiting) {
+			const known = oldest[thread.priority];
+			if (known === undefined || thread.updatedAt < known) oldest[thread.priority] = thread.updatedAt;
 		}
 		if (!matchesFilter(thread, input.filter)) continue;
 		const seen = input.seen.get(thread.id);
@@ -129,6 +130,12 @@ export function buildQueue(input: QueueInput): Queue {
 	const lists = SECTIONS.map((section) => sections[section.id]);
 	for (const {entry, mine} of keyed) {
 		for (let i = 0; i < SECTIONS.length; i++) if (SECTIONS[i]!.includes(entry.thread, mine)) lists[i]!.push(entry);
+	}
+	for (const priority of PRIORITIES) {
+		const updatedAt = oldest[priority];
+		if (updatedAt === undefined) continue;
+		const due = Date.parse(updatedAt) + slaMinutesFor(priority, input.sla) * 60_000;
+		if (due < nextEscalationAt) nextEscalationAt = due;
 	}
 	// Past nowMs is possible when a due time is in the past but not yet escalated; never loop on it.
 	if (nextEscalationAt <= nowMs) nextEscalationAt = nowMs + 1000;

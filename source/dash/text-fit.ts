@@ -6,14 +6,23 @@ import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 
+// Frames repeat the same strings every redraw; string-width segments graphemes, so remember.
+const widths = new Map<string, number>();
+
 export function textWidth(text: string): number {
-	return stringWidth(text);
+	let width = widths.get(text);
+	if (width === undefined) {
+		if (widths.size >= 20_000) widths.clear();
+		width = stringWidth(text);
+		widths.set(text, width);
+	}
+	return width;
 }
 
 /** The first at most `width` cells; a wide grapheme that would straddle the edge is left out. */
 export function head(text: string, width: number): string {
 	if (width <= 0) return '';
-	if (stringWidth(text) <= width) return text;
+	if (textWidth(text) <= width) return text;
 	// slice-ansi keeps a wide grapheme that starts inside the range: step back until it fits.
 	for (let end = width; end > 0; end--) {
 		const cut = sliceAnsi(text, 0, end);
@@ -24,7 +33,7 @@ export function head(text: string, width: number): string {
 
 /** The last at most `width` cells, whole graphemes only. */
 export function tail(text: string, width: number): string {
-	const total = stringWidth(text);
+	const total = textWidth(text);
 	if (width <= 0) return '';
 	if (total <= width) return text;
 	for (let start = total - width; start < total; start++) {
@@ -37,14 +46,14 @@ export function tail(text: string, width: number): string {
 /** Cut `text` to at most `width` cells, ending in `…` when cut. */
 export function truncate(text: string, width: number): string {
 	if (width <= 0) return '';
-	if (stringWidth(text) <= width) return text;
+	if (textWidth(text) <= width) return text;
 	return `${head(text, width - 1)}…`;
 }
 
 /** Exactly `width` cells: truncated, then padded with spaces (right-aligned with `align: 'right'`). */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	const cut = truncate(text, width);
-	const pad = ' '.repeat(Math.max(0, width - stringWidth(cut)));
+	const pad = ' '.repeat(Math.max(0, width - textWidth(cut)));
 	return align === 'left' ? cut + pad : pad + cut;
 }
 

@@ -33,6 +33,9 @@ export interface UseForumOptions {
 
 const describe = describeError;
 
+/** The shortest gap between two refetches while events keep coming, ms. */
+const BURST_GAP_MS = 100;
+
 export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed {
 	const threads = useRef(initial.threads).current;
 	const seen = useRef(initial.seen).current;
@@ -80,8 +83,10 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 		const pending = new Set<string>();
 		let timer: NodeJS.Timeout | undefined;
 		let sequence = initial.sequence;
+		let flushedAt = Number.NEGATIVE_INFINITY;
 		const flush = () => {
 			timer = undefined;
+			flushedAt = Date.now();
 			const ids = [...pending];
 			pending.clear();
 			setLastSequence(sequence);
@@ -94,7 +99,9 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 				if (!live || events.length === 0) return;
 				for (const event of events) pending.add(event.thread_id);
 				sequence = Math.max(sequence, events.at(-1)!.sequence);
-				timer ??= setTimeout(flush, 16);
+				// One frame after a quiet spell; during a burst at most every BURST_GAP_MS, so 10k-thread
+				// queue rebuilds never crowd out the keys.
+				timer ??= setTimeout(flush, Math.max(16, flushedAt + BURST_GAP_MS - Date.now()));
 			},
 			{after: initial.sequence},
 		);

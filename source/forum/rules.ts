@@ -406,6 +406,17 @@ export function slaCutoff(priority: Priority, now: string, sla: SlaRule): string
 	return new Date(Date.parse(now) - slaMinutesFor(priority, sla) * 60_000).toISOString();
 }
 
+/** Every priority's cutoff at `now` (see slaCutoff). */
+export function slaCutoffs(now: string, sla: SlaRule): Record<Priority, string> {
+	return {low: slaCutoff('low', now, sla), normal: slaCutoff('normal', now, sla), high: slaCutoff('high', now, sla), urgent: slaCutoff('urgent', now, sla)};
+}
+
+/** isEscalated, judged against precomputed cutoffs by comparing ISO text (as the SQL order does): no dates parsed per thread. */
+export function isEscalatedBy(thread: Pick<Thread, 'state' | 'priority' | 'updatedAt'>, cutoffs: Record<Priority, string>): boolean {
+	if (!ESCALATING_STATES.includes(thread.state)) return false;
+	return ESCALATING_PRIORITIES.includes(thread.priority) || thread.updatedAt <= cutoffs[thread.priority];
+}
+
 /** States in which a thread can escalate. */
 export const ESCALATING: readonly ThreadState[] = ESCALATING_STATES;
 /** Priorities that escalate at once. */

@@ -27,20 +27,23 @@ function threadFromValues(v: unknown[]): Thread {
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
+/** isEscalated as an SQL condition over `v`: the same states, priorities and per-priority cutoffs. */
+export function escalatedSql({now, sla}: {now: string; sla: SlaRule}): {sql: string; params: string[]} {
+	const params = PRIORITIES.map((priority) => slaCutoff(priority, now, sla));
+	const cutoff = `CASE v.priority ${PRIORITIES.map((priority) => `WHEN '${priority}' THEN ?`).join(' ')} END`;
+	return {sql: `(v.state IN (${quoted(ESCALATING)}) AND (v.priority IN (${quoted(ESCALATING_PRIORITIES)}) OR v.updated_at <= ${cutoff}))`, params};
+}
+
 /**
  * QUEUE_ORDER as an SQL ORDER BY over `v` (forum_thread_views), with its parameters. With
  * `escalation` (the time and SLA to judge it by) escalated threads come first, decided as
  * isEscalated does; without it the escalation key is left out (the `list` order).
  */
 export function queueOrderSql(escalation?: {now: string; sla: SlaRule}): {sql: string; params: string[]} {
-	const params: string[] = [];
+	const escalated = escalation ? escalatedSql(escalation) : undefined;
+	const params = escalated?.params ?? [];
 	const columns: Record<(typeof QUEUE_ORDER)[number]['key'], string | undefined> = {
-		escalated: escalation
-			? `CASE WHEN v.state IN (${quoted(ESCALATING)}) AND (v.priority IN (${quoted(ESCALATING_PRIORITIES)}) OR v.updated_at <= CASE v.priority ${PRIORITIES.map((priority) => {
-					params.push(slaCutoff(priority, escalation.now, escalation.sla));
-					return `WHEN '${priority}' THEN ?`;
-				}).join(' ')} END) THEN 1 ELSE 0 END`
-			: undefined,
+		escalated: escalated ? `CASE WHEN ${escalated.sql} THEN 1 ELSE 0 END` : undefined,
 		rank: `CASE v.priority ${PRIORITIES.map((priority) => `WHEN '${priority}' THEN ${PRIORITY_RANK[priority]}`).join(' ')} ELSE -1 END`,
 		updatedAt: 'v.updated_at',
 		id: 'v.thread_id',
@@ -51,6 +54,8 @@ export function queueOrderSql(escalation?: {now: string; sla: SlaRule}): {sql: s
 
 export interface ThreadFilter {
 	states?: readonly ThreadState[];
+	/** Only threads past their SLA at this time with no escalation recorded in their current state: the SLA pass's work. */
+	escalationDue?: {now: string; sla: SlaRule};
 	ticket?: string;
 	runId?: string;
 	threadIds?: readonly string[];
@@ -302,12 +307,19 @@ export class ForumStore {
 	 */
 	threads(filter: ThreadFilter = {}, options: {ordered?: boolean; escalation?: {now: string; sla: SlaRule}; top?: number} = {}): Thread[] {
 		if (filter.threadIds && filter.threadIds.length === 0) return [];
-		const {where, params} = conditions([
+		const listed = conditions([
 			['v.state', filter.states],
 			['v.ticket = ?', filter.ticket],
 			['v.run_id = ?', filter.runId],
 			['v.thread_id', filter.threadIds],
 		]);
+		let {where} = listed;
+		const params: (string | number)[] = listed.params;
+		if (filter.escalationDue) {
+			const due = escalatedSql(filter.escalationDue);
+			where = `${where === '' ? ' WHERE' : `${where} AND`} v.escalated_at IS NULL AND ${due.sql}`;
+			params.push(...due.params);
+		}
 		// The queue order (QUEUE_ORDER); `list` leaves out the escalation key.
 		const order = options.ordered || options.escalation ? queueOrderSql(options.escalation) : undefined;
 		const top = options.top === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(options.top))}`;
