@@ -4,7 +4,8 @@ import {run} from './cli/main.js';
 
 const controller = new AbortController();
 let interrupted = 0;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// SIGHUP too (a closed terminal, an ssh drop): the dashboard restores the terminal and cleans up.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 	process.on(signal, () => {
 		// First signal: stop cleanly; second: leave now.
 		if (++interrupted > 1) process.exit(130);

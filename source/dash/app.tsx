@@ -32,6 +32,8 @@ export interface DashAppProps {
 	bell?: () => void;
 	/** Answer in an editor; default $EDITOR through the terminal. */
 	editor?: Editor;
+	/** Ctrl-Z: stop the job and give the terminal back until `fg`; undefined where there is no job control (tests). */
+	suspend?: () => void;
 	/** Called after the editor gave the terminal back: redraw everything. */
 	onResume?: () => void;
 	/** The app owns the alternate screen (the editor leaves it while it runs). */

@@ -76,6 +76,8 @@ export interface Notice {
 export interface FrameInput {
 	columns: number;
 	rows: number;
+	/** `--once`: a frame for a pipe: no key hints (nothing reads keys), no padding lines. */
+	once?: boolean;
 	queue: Queue;
 	sectionIndex: number;
 	selectedId: string | undefined;
@@ -590,7 +592,9 @@ export function buildFrame(input: FrameInput): Line[] {
 		const kept = keptLines(input.prompt.kept, input);
 		lines.splice(lines.length - (kept.length - 1), kept.length - 1, ...kept.slice(0, -1));
 	}
-	lines.push(input.prompt ? promptLine(input.prompt, input) : input.notice ? [{text: ' '}, ...noticeSegments(input.notice)] : hintLine(input));
+	if (input.once) {
+		while (lines.length > 0 && lines.at(-1)!.every((segment) => segment.text.trim() === '')) lines.pop();
+	} else lines.push(input.prompt ? promptLine(input.prompt, input) : input.notice ? [{text: ' '}, ...noticeSegments(input.notice)] : hintLine(input));
 	lines.push(statusLine(input));
 	return lines.slice(0, input.rows - 1).map((line) => clip(line, input.columns));
 }

@@ -1,4 +1,7 @@
 import type {CommandSpec} from '../command.js';
+import {localClient} from '../../service/client.js';
+import {ForumService} from '../../service/forum-service.js';
+import {stringFlag} from '../flags.js';
 
 export const dash: CommandSpec = {
 	name: 'dash',
@@ -21,8 +24,35 @@ Examples:
 		actorName: {type: 'string', description: 'operator name: who acts, whose seen marks, "me" (env METAWSM_ACTOR_NAME)'},
 	},
 	async run(context) {
+		const once = context.flags['once'] === true;
+		const demo = context.flags['demo'] === true;
+		// Ink owns the terminal: skipped-event warnings go to the status line, not stderr.
+		if (!once) context.warningsOnStderr = false;
+		// In the demo the operator is the fixture's (threads are assigned to it) unless one is named.
+		const named = context.flags['actorName'] !== undefined || (context.env['METAWSM_ACTOR_NAME'] ?? '').trim() !== '';
+		const number = (name: string) => (context.env[name] ? Number(context.env[name]) : undefined);
 		// Loaded only here: agents' commands never pay for ink or react.
-		const {runDashCommand} = await import('../../dash/command.js');
-		return runDashCommand(context);
+		const {runDash} = await import('../../dash/run-dash.js');
+		return runDash({
+			openForum: async ({busyTimeoutMs}) => {
+				if (busyTimeoutMs === undefined || context.isRemote()) return context.openForum();
+				const service = new ForumService({db: context.dbPath(), policy: context.policy(), busyTimeoutMs});
+				service.onWarning((bad) => context.warn(bad));
+				return localClient(service);
+			},
+			remote: context.isRemote(),
+			policy: context.policy(),
+			redisUrl: once || demo || context.isRemote() ? undefined : context.redisUrl(),
+			operator: demo && !named ? undefined : context.actor('operator'),
+			once,
+			demo: demo ? {db: stringFlag(context.flags, 'db')} : undefined,
+			bell: context.flags['bell'] !== false,
+			color: (context.env['NO_COLOR'] ?? '') === '',
+			onceSize: {columns: number('COLUMNS'), rows: number('LINES')},
+			stdin: process.stdin,
+			stdout: process.stdout,
+			print: (text) => context.print(text),
+			signal: context.signal,
+		});
 	},
 };
