@@ -7,10 +7,12 @@ import {DEFAULT_POLICY_PATH, loadPolicy, type Policy} from '../policy/policy.js'
 import {localClient, type ForumClient} from '../service/client.js';
 import {defaultActorName, ForumService} from '../service/forum-service.js';
 import {safeJson, safeLine} from '../text/safe-text.js';
+import {ORIGINAL_DATABASE} from '../store/database.js';
+import {colorFor, type Paint} from './color.js';
+import {absoluteDbPath, defaultDbPath, FORUM_DB_PATH, READ_COMMANDS} from './database-path.js';
 import {actorTypeFlag, stringFlag, usage, type Flags} from './flags.js';
 import {openRemoteClient} from './remote.js';
 
-export const DEFAULT_DB_PATH = '.metawsm/metawsm.db';
 
 export interface Output {
 	write(text: string): void;
@@ -25,6 +27,10 @@ export interface ContextOptions {
 	readStdin?: () => Buffer;
 	/** Aborted on SIGINT/SIGTERM; long-running commands stop cleanly on it. */
 	signal: AbortSignal;
+	/** Set the process title (what `ps` shows); the real executable passes one, tests need not. */
+	setTitle?: (title: string) => void;
+	/** Standard output is a terminal (colour is on only then, unless FORCE_COLOR). */
+	stdoutIsTTY?: boolean;
 }
 
 export class Context {
@@ -35,6 +41,9 @@ export class Context {
 	readonly stderr: Output;
 	readonly signal: AbortSignal;
 	private readonly stdinReader: () => Buffer;
+	private readonly titleSetter: (title: string) => void;
+	private readonly stdoutIsTTY: boolean;
+	private cachedPaint: Paint | undefined;
 	private cachedPolicy: Policy | undefined;
 	private clients: ForumClient[] = [];
 
@@ -46,6 +55,19 @@ export class Context {
 		this.stderr = options.stderr;
 		this.signal = options.signal;
 		this.stdinReader = options.readStdin ?? (() => fs.readFileSync(0));
+		this.titleSetter = options.setTitle ?? (() => undefined);
+		this.stdoutIsTTY = options.stdoutIsTTY ?? false;
+	}
+
+	/** Name this process in `ps`, e.g. `metawsm forum ask --wait t-8k2m4q9x1z`. */
+	setTitle(title: string): void {
+		this.titleSetter(title);
+	}
+
+	/** Colours for text output: on a TTY (FORCE_COLOR forces, NO_COLOR turns off), never with --json. */
+	get paint(): Paint {
+		this.cachedPaint ??= colorFor({env: this.env, isTTY: this.stdoutIsTTY, json: this.json});
+		return this.cachedPaint;
 	}
 
 	get json(): boolean {
@@ -56,10 +78,11 @@ export class Context {
 		return this.stdinReader();
 	}
 
-	dbPath(): string {
-		const path = stringFlag(this.flags, 'db') ?? this.env['METAWSM_DB'] ?? DEFAULT_DB_PATH;
+	/** The database, absolute: --db, METAWSM_DB, else the default rule (database-path.ts). */
+	dbPath(fallback?: string): string {
+		const path = stringFlag(this.flags, 'db') ?? this.env['METAWSM_DB'] ?? fallback ?? defaultDbPath();
 		if (path.trim() === '') throw usage('invalid_flag', '--db is empty; give a file path');
-		return path;
+		return absoluteDbPath(path);
 	}
 
 	policyPath(): string {
@@ -84,9 +107,20 @@ export class Context {
 	}
 
 	/** Open the local database (SQLite) as a service; only for commands that need SQLite itself. */
-	openService(): ForumService {
+	openService(file = this.dbPath()): ForumService {
 		if (this.isRemote()) throw usage('remote_unsupported', `\`metawsm forum ${this.command}\` needs a local database; drop --remote`);
-		return new ForumService({db: this.dbPath(), policy: this.policy()});
+		try {
+			return new ForumService({db: file, policy: this.policy(), create: !READ_COMMANDS.has(this.command)});
+		} catch (error) {
+			if (error instanceof ForumError && error.code === ORIGINAL_DATABASE && this.command !== 'import') {
+				throw new ForumError(
+					'runtime',
+					error.code,
+					`${error.message}: import its forum with \`metawsm forum import --from ${file}\` (writes ${FORUM_DB_PATH}, the default from then on), or point --db / METAWSM_DB at this forum's own database`,
+				);
+			}
+			throw error;
+		}
 	}
 
 	/** The forum: local SQLite, or with --remote a view over Redis. Closed when the command ends. */

@@ -54,6 +54,8 @@ export interface ServiceOptions {
 	clock?: () => Date;
 	/** How often to look for commits by other processes, in ms. Default 50. */
 	pollMs?: number;
+	/** Create the database when missing (default true); read commands pass false. */
+	create?: boolean;
 }
 
 export type FeedListener = (events: StoredEvent[]) => void;
@@ -84,7 +86,7 @@ export class ForumService {
 		this.policy = options.policy ?? defaultPolicy();
 		this.clock = options.clock ?? (() => new Date());
 		this.pollMs = options.pollMs ?? 50;
-		this.store = new ForumStore(options.db);
+		this.store = new ForumStore(options.db, {create: options.create});
 		this.emitter.setMaxListeners(0);
 	}
 

@@ -51,6 +51,7 @@ Example:
 		);
 		if (!wait) return 0;
 		context.stderr.write(`metawsm forum ask: thread ${outcome.threadId} opened; waiting for an answer\n`);
+		context.setTitle(`metawsm forum ask --wait ${outcome.threadId}`);
 		const forum = await context.openForum();
 		return waitForAnswer(context, forum, outcome.threadId, timeout);
 	},

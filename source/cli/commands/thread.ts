@@ -7,6 +7,7 @@ import {ageSince, formatTime} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
 import {stringFlag, threadIdFlag, usage} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
+import {PLAIN, type Paint} from '../color.js';
 
 export const thread: CommandSpec = {
 	name: 'thread',
@@ -36,7 +37,7 @@ Example:
 			context.printJson(threadDetailJson(detail, now, forum.sla));
 			return 0;
 		}
-		context.print(formatThread(detail, now, isEscalated(detail.thread, now, forum.sla)));
+		context.print(formatThread(detail, now, isEscalated(detail.thread, now, forum.sla), context.paint));
 		return 0;
 	},
 };
@@ -48,12 +49,12 @@ function indent(text: string): string {
 		.join('\n');
 }
 
-export function formatThread(detail: ThreadDetail, now: string, escalated: boolean): string {
+export function formatThread(detail: ThreadDetail, now: string, escalated: boolean, paint: Paint = PLAIN): string {
 	const t = detail.thread;
 	const lines = [
 		`thread ${t.id}  ${safeLine(t.title)}`,
 		`  ticket ${safeLine(t.ticket)}${t.runId ? `  run ${safeLine(t.runId)}` : ''}  agent ${safeLine(t.agentName)}`,
-		`  state ${t.state}  priority ${t.priority}${escalated ? '  ESCALATED' : ''}  assignee ${
+		`  state ${paint.state(t.state)}  priority ${paint.priority(t.priority)}${escalated ? `  ${paint.escalated('ESCALATED')}` : ''}  assignee ${
 			t.assignee ? `${t.assignee.type}:${safeLine(t.assignee.name)}` : '-'
 		}  waiting ${ageSince(t.updatedAt, now)}`,
 		'',
@@ -73,7 +74,7 @@ export function formatThread(detail: ThreadDetail, now: string, escalated: boole
 	if (detail.transitions.length > 0) {
 		lines.push('', 'history:');
 		for (const tr of detail.transitions) {
-			lines.push(`  ${formatTime(tr.changedAt)}  ${tr.fromState} → ${tr.toState} by ${tr.actorType} ${safeLine(tr.actorName)}`);
+			lines.push(`  ${formatTime(tr.changedAt)}  ${paint.state(tr.fromState)} → ${paint.state(tr.toState)} by ${tr.actorType} ${safeLine(tr.actorName)}`);
 		}
 	}
 	return lines.join('\n');
