@@ -24,7 +24,7 @@ function refuseForeign(kind: ForeignSchema, file: string): ForumError {
 	if (kind === 'unknown_forum') {
 		return new ForumError('runtime', 'foreign_database', `${where} has forum tables that metawsm forum did not create; it leaves them alone: point --db or METAWSM_DB at another file`);
 	}
-	const what = kind === 'original_forum' ? "the forum tables of metawsm (Go) (forum_threads.opened_at)" : 'the tables of metawsm (Go) (runs, steps, schema_migrations)';
+	const what = kind === 'original_forum' ? "metawsm (Go)'s own forum tables (its forum_threads has opened_at)" : "metawsm (Go)'s own tables (runs, steps, schema_migrations)";
 	return new ForumError('runtime', ORIGINAL_DATABASE, `${where} holds ${what}; this forum never changes that file`);
 }
 
