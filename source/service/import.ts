@@ -11,7 +11,7 @@ import {OriginalDatabase, type OriginalEventRow} from '../store/original.js';
 import type {ForumStore} from '../store/store.js';
 
 /** Original events per BEGIN IMMEDIATE transaction: short enough not to hold the write lock long. */
-export const DEFAULT_IMPORT_BATCH = 500;
+export const DEFAULT_IMPORT_BATCH = 200;
 
 /** How this project marks an answer post (the decision as a first-class record); the original's answers are free text. */
 export interface ImportedAnswer {

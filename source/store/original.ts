@@ -8,6 +8,9 @@ import {ForumError} from '../forum/errors.js';
 import {BUSY_TIMEOUT_MS, type Db} from './database.js';
 import {columns, foreignSchema} from './foreign-schema.js';
 
+/** How far after a post its answering state change may be (one call's events are consecutive). */
+const ANSWER_WINDOW = 16;
+
 /** A row of the original's forum_events: every text column NOT NULL, '' for absent values. */
 export interface OriginalEventRow {
 	sequence: number;
@@ -83,10 +86,11 @@ export class OriginalDatabase {
 					page: db.prepare<[number, number], OriginalEventRow>(`SELECT ${EVENT_COLUMNS.join(', ')} FROM forum_events WHERE sequence > ? ORDER BY sequence LIMIT ?`),
 					lastSequence: db.prepare<[], {sequence: number | null}>(`SELECT MAX(sequence) AS sequence FROM forum_events`),
 					hasSequence: db.prepare<[number], {one: number}>(`SELECT 1 AS one FROM forum_events WHERE sequence = ?`),
-					// The original's answer: a post, then a change to answered sharing its correlation id.
-					answered: db.prepare<[string, number], {one: number}>(
-						`SELECT 1 AS one FROM forum_events WHERE correlation_id = ? AND sequence > ? AND event_type = 'forum.state.changed'
-						 AND json_extract(payload_json, '$.to_state') = 'answered' LIMIT 1`,
+					// The original's answer: a post, then a change to answered sharing its correlation id, written
+					// in the same call; a range of the primary key after the post (correlation_id has no index).
+					answered: db.prepare<[number, number, string], {one: number}>(
+						`SELECT 1 AS one FROM forum_events WHERE sequence > ? AND sequence <= ? AND correlation_id = ?
+						 AND event_type = 'forum.state.changed' AND json_extract(payload_json, '$.to_state') = 'answered' LIMIT 1`,
 					),
 					openedEvent: db.prepare<[string], {event_id: string}>(
 						`SELECT event_id FROM forum_events WHERE thread_id = ? AND event_type = 'forum.thread.opened' ORDER BY sequence LIMIT 1`,
@@ -116,7 +120,7 @@ export class OriginalDatabase {
 	/** Is the post with this correlation id (at `sequence`) the original's answer? */
 	isAnswer(correlationId: string, sequence: number): boolean {
 		if (correlationId === '') return false;
-		return this.statements?.answered.get(correlationId, sequence) !== undefined;
+		return this.statements?.answered.get(sequence, sequence + ANSWER_WINDOW, correlationId) !== undefined;
 	}
 
 	/** The event id that opened `threadId` in the original. */
