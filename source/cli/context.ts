@@ -80,7 +80,8 @@ export class Context {
 
 	/** The database, absolute: --db, METAWSM_DB, else the default rule (database-path.ts). */
 	dbPath(fallback?: string): string {
-		const path = stringFlag(this.flags, 'db') ?? this.env['METAWSM_DB'] ?? fallback ?? defaultDbPath();
+		// An empty METAWSM_DB is unset (`METAWSM_DB= metawsm ...`); an empty --db is a mistake.
+		const path = stringFlag(this.flags, 'db') ?? (this.env['METAWSM_DB'] || undefined) ?? fallback ?? defaultDbPath();
 		if (path.trim() === '') throw usage('invalid_flag', '--db is empty; give a file path');
 		return absoluteDbPath(path);
 	}
