@@ -1,9 +1,8 @@
 /**
  * Colour for `list`, `thread` and `status` through chalk: on a terminal, off with NO_COLOR or
- * when piped, forced with FORCE_COLOR, never in --json. The same meanings as the dashboard's
- * theme: escalated bold red, urgent red, high yellow.
+ * when piped, forced with FORCE_COLOR, never in --json. Chalk (and the node:tty and node:net it
+ * loads) is imported only when colour is on: agents' piped calls never pay for it.
  */
-import {Chalk, supportsColor, type ChalkInstance} from 'chalk';
 import type {Priority, ThreadState} from '../forum/types.js';
 
 export interface Paint {
@@ -26,49 +25,29 @@ function forcedLevel(value: string | undefined): number | undefined {
 	return Number.isNaN(level) ? 0 : Math.min(Math.max(level, 0), 3);
 }
 
-/** The colour level for output going to a stream that is (or is not) a terminal. */
-export function colorLevel(options: {env: NodeJS.ProcessEnv; isTTY: boolean; json?: boolean}): 0 | 1 | 2 | 3 {
+/** The colour level for output to a stream that is (or is not) a terminal; 'terminal': as deep as chalk detects. */
+export function colorLevel(options: {env: NodeJS.ProcessEnv; isTTY: boolean; json?: boolean}): 0 | 1 | 2 | 3 | 'terminal' {
 	if (options.json) return 0;
 	const forced = forcedLevel(options.env['FORCE_COLOR']);
 	if (forced !== undefined) return forced as 0 | 1 | 2 | 3;
 	if ((options.env['NO_COLOR'] ?? '') !== '') return 0;
 	if (!options.isTTY || options.env['TERM'] === 'dumb') return 0;
-	// On a terminal: chalk's own detection of its depth (256 colours, truecolor), at least basic.
-	return Math.max(1, supportsColor ? supportsColor.level : 0) as 1 | 2 | 3;
+	return 'terminal';
 }
 
-const STATE_STYLE: Record<ThreadState, (chalk: ChalkInstance) => ChalkInstance> = {
-	new: (c) => c.cyan,
-	triaged: (c) => c.blue,
-	waiting_operator: (c) => c.magenta,
-	waiting_human: (c) => c.yellow.bold,
-	answered: (c) => c.green,
-	closed: (c) => c.dim,
+/** No colour: what pipes, NO_COLOR and --json get. */
+export const PLAIN: Paint = {
+	level: 0,
+	priority: (priority, text = priority) => text,
+	state: (state, text = state) => text,
+	escalated: (text) => text,
+	dim: (text) => text,
+	bold: (text) => text,
 };
 
-const PRIORITY_STYLE: Record<Priority, (chalk: ChalkInstance) => ChalkInstance> = {
-	urgent: (c) => c.red.bold,
-	high: (c) => c.yellow,
-	normal: (c) => c.reset,
-	low: (c) => c.dim,
-};
-
-export function paintWith(level: 0 | 1 | 2 | 3): Paint {
-	const chalk = new Chalk({level});
-	return {
-		level,
-		priority: (priority, text = priority) => (level === 0 || priority === 'normal' ? text : PRIORITY_STYLE[priority](chalk)(text)),
-		state: (state, text = state) => (level === 0 ? text : STATE_STYLE[state](chalk)(text)),
-		escalated: (text) => (level === 0 ? text : chalk.red.bold(text)),
-		dim: (text) => (level === 0 ? text : chalk.dim(text)),
-		bold: (text) => (level === 0 ? text : chalk.bold(text)),
-	};
-}
-
-/** No colour: what tests and JSON get. */
-export const PLAIN: Paint = paintWith(0);
-
-export function colorFor(options: {env: NodeJS.ProcessEnv; isTTY: boolean; json?: boolean}): Paint {
+export async function colorFor(options: {env: NodeJS.ProcessEnv; isTTY: boolean; json?: boolean}): Promise<Paint> {
 	const level = colorLevel(options);
-	return level === 0 ? PLAIN : paintWith(level);
+	if (level === 0) return PLAIN;
+	const {chalkPaint} = await import('./chalk-paint.js');
+	return chalkPaint(level);
 }

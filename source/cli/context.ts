@@ -65,8 +65,8 @@ export class Context {
 	}
 
 	/** Colours for text output: on a TTY (FORCE_COLOR forces, NO_COLOR turns off), never with --json. */
-	get paint(): Paint {
-		this.cachedPaint ??= colorFor({env: this.env, isTTY: this.stdoutIsTTY, json: this.json});
+	async paint(): Promise<Paint> {
+		this.cachedPaint ??= await colorFor({env: this.env, isTTY: this.stdoutIsTTY, json: this.json});
 		return this.cachedPaint;
 	}
 

@@ -90,7 +90,7 @@ function parseFlags(command: CommandSpec, argv: string[]): {flags: Flags; input:
 		const flag = unknown[0]!.length === 1 ? `-${unknown[0]}` : `--${kebab(unknown[0]!)}`;
 		const names = Object.keys(specs).map((name) => `--${kebab(name)}`);
 		const near = flag.startsWith('--') ? closest(flag, names) : undefined;
-		const see = `\`metawsm forum help ${command.name}\``;
+		const see = `\`metawsm forum ${command.name} --help\``;
 		throw new ForumError('usage', 'unknown_flag', `unknown flag ${flag}${near ? `; did you mean ${near}? See ${see}` : `; see ${see}`}`);
 	}
 	for (const [name, spec] of Object.entries(specs)) {

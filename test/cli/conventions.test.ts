@@ -86,7 +86,7 @@ describe('did you mean', () => {
 	it('a mistyped flag suggests the flag', async () => {
 		const result = await runCli(['forum', 'list', '--tiket', 'A', '--db', db]);
 		expect(result.code).toBe(2);
-		expect(result.stderr).toContain('unknown flag --tiket; did you mean --ticket?');
+		expect(result.stderr).toContain('unknown flag --tiket; did you mean --ticket? See `metawsm forum list --help`');
 	});
 
 	it('a mistyped top-level command suggests forum, or the forum command', async () => {

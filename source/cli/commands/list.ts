@@ -77,7 +77,7 @@ Example:
 			context.print(unseenOnly ? `no unseen threads for ${safeLine(viewer!)}` : 'no threads');
 			return 0;
 		}
-		context.print(formatTable(threads, now, (thread) => isEscalated(thread, now, forum.sla), viewer === undefined ? undefined : unseen, context.paint));
+		context.print(formatTable(threads, now, (thread) => isEscalated(thread, now, forum.sla), viewer === undefined ? undefined : unseen, await context.paint()));
 		if (truncated) context.stderr.write(`note: more threads match; showing the first ${limit} (--limit N for more, --limit 0 for all)\n`);
 		return 0;
 	},

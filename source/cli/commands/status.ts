@@ -39,7 +39,7 @@ Example:
 		const source = forum.source();
 		const where = source.kind === 'sqlite' ? {db: source.location} : {redis: source.location};
 		if (context.json) context.printJson({...statusJson(report, now, forum.sla, filter), ...where});
-		else context.print(formatStatus(report, now, forum.sla, context.paint, where));
+		else context.print(formatStatus(report, now, forum.sla, await context.paint(), where));
 		return code;
 	},
 };

@@ -37,7 +37,7 @@ Example:
 			context.printJson(threadDetailJson(detail, now, forum.sla));
 			return 0;
 		}
-		context.print(formatThread(detail, now, isEscalated(detail.thread, now, forum.sla), context.paint));
+		context.print(formatThread(detail, now, isEscalated(detail.thread, now, forum.sla), await context.paint()));
 		return 0;
 	},
 };
