@@ -4,18 +4,11 @@
  * never starts Node; regenerate after upgrading.
  */
 import {ACTOR_TYPES, PRIORITIES, THREAD_STATES} from '../forum/types.js';
-import type {CommandSpec, FlagSpec} from './command.js';
+import {TOP_COMMANDS, type CommandSpec, type FlagSpec} from './command.js';
 import {COMMON_FLAGS, kebab} from './flags.js';
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
-
-/** What `metawsm` takes before `forum`. */
-export const TOP_COMMANDS: readonly {name: string; summary: string}[] = [
-	{name: 'forum', summary: 'question threads for coding agents'},
-	{name: 'help', summary: 'help for a command'},
-	{name: 'completion', summary: 'print a shell completion script (bash, zsh, fish)'},
-];
 
 /** Flags whose value is a file, or one of a fixed list. */
 const FILE_FLAGS = new Set(['db', 'policy', 'bodyFile', 'from', 'root']);

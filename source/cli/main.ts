@@ -1,11 +1,10 @@
 /** `metawsm` entry: route `forum SUBCOMMAND`, parse flags with meow, map failures to exit codes. */
 import meow from 'meow';
 import {ForumError} from '../forum/errors.js';
-import type {CommandSpec, FlagSpec} from './command.js';
+import {TOP_COMMANDS, type CommandSpec, type FlagSpec} from './command.js';
 import {COMMANDS} from './commands/index.js';
 import {Context, type Output} from './context.js';
 import {COMMON_FLAGS, kebab, type Flags} from './flags.js';
-import {completionScript, SHELLS, TOP_COMMANDS, type Shell} from './completion.js';
 import {closest, didYouMean} from './suggest.js';
 import {safeJson, safeLine} from '../text/safe-text.js';
 
@@ -105,6 +104,8 @@ const defaultOut: Output = {write: (text) => void process.stdout.write(text)};
 const defaultErr: Output = {write: (text) => void process.stderr.write(text)};
 
 const FORUM_NAMES = COMMANDS.map((command) => command.name);
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
+type Shell = (typeof SHELLS)[number];
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';
 const isVersion = (arg: string | undefined) => arg === '--version' || arg === '-v';
 
@@ -142,6 +143,8 @@ export async function run(options: RunOptions): Promise<number> {
 		if (!SHELLS.includes(name as Shell)) {
 			return early(`${name === undefined ? 'name a shell' : `unknown shell "${name.slice(0, 40)}"${didYouMean(name, SHELLS)}`}: metawsm completion ${SHELLS.join('|')}`);
 		}
+		// Loaded only here: the scripts' text is no part of every agent's call.
+		const {completionScript} = await import('./completion.js');
 		stdout.write(completionScript(name as Shell, COMMANDS));
 		return 0;
 	}

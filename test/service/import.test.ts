@@ -2,7 +2,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {convertOriginalEvent, importCheckpointName, importOriginal} from '../../source/service/import.js';
+import {convertOriginalEvent, DEFAULT_IMPORT_BATCH, importCheckpointName, importOriginal} from '../../source/service/import.js';
+import {importCommand} from '../../source/cli/commands/import.js';
 import {ForumService} from '../../source/service/forum-service.js';
 import type {OriginalEventRow} from '../../source/store/original.js';
 import {tempDir} from '../helpers/cli.js';
@@ -69,6 +70,10 @@ describe('converting one original event', () => {
 		expect(convert({occurred_at: 'yesterday'})).toEqual({ok: false, reason: 'unreadable_time'});
 		expect(convert({payload_json: '[1]'})).toEqual({ok: false, reason: 'unreadable_payload'});
 	});
+});
+
+it('import --help states the batch size the importer uses', () => {
+	expect(importCommand.flags['batch']!.description).toContain(`default ${DEFAULT_IMPORT_BATCH})`);
 });
 
 describe('importing an original database', () => {
