@@ -1,6 +1,5 @@
 import type {CommandSpec} from '../command.js';
 import {localClient} from '../../service/client.js';
-import {ForumService} from '../../service/forum-service.js';
 import {stringFlag} from '../flags.js';
 
 export const dash: CommandSpec = {
@@ -34,12 +33,9 @@ Examples:
 		// Loaded only here: agents' commands never pay for ink or react.
 		const {runDash} = await import('../../dash/run-dash.js');
 		return runDash({
-			openForum: async ({busyTimeoutMs}) => {
-				if (busyTimeoutMs === undefined || context.isRemote()) return context.openForum();
-				const service = new ForumService({db: context.dbPath(), policy: context.policy(), busyTimeoutMs});
-				service.onWarning((bad) => context.warn(bad));
-				return localClient(service);
-			},
+			// The live view may be the first to open the forum (it records seen marks): it creates the database.
+			openForum: async ({busyTimeoutMs}) =>
+				busyTimeoutMs === undefined || context.isRemote() ? context.openForum() : localClient(context.openService(context.dbPath(), {busyTimeoutMs, create: true})),
 			remote: context.isRemote(),
 			policy: context.policy(),
 			redisUrl: once || demo || context.isRemote() ? undefined : context.redisUrl(),
