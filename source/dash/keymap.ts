@@ -10,18 +10,30 @@ export type View = 'queue' | 'detail';
 
 /**
  * Where a key works, views and the bottom-line modes: an inline text input, a menu, a y/N
- * question, the keep-your-text menu after a refused write, a write waiting for the database.
+ * question, the keep-your-text menu after a refused write, a write waiting for the database,
+ * and the help overlay.
  */
-export type Mode = View | 'input' | 'menu' | 'confirm' | 'kept' | 'waiting';
+export type Mode = View | 'input' | 'menu' | 'confirm' | 'kept' | 'waiting' | 'help';
 
-/** The bottom-line modes, in help order, with the name the help overlay gives them. */
+/** The modes besides the views, in help order, with the name the help overlay gives them. */
 export const PROMPT_MODES: readonly {mode: Exclude<Mode, View>; label: string}[] = [
 	{mode: 'input', label: 'typing'},
 	{mode: 'menu', label: 'menu'},
 	{mode: 'confirm', label: 'y/N'},
 	{mode: 'kept', label: 'kept text'},
 	{mode: 'waiting', label: 'waiting'},
+	{mode: 'help', label: 'help'},
 ];
+
+/** What a mode is called in the help overlay's title and the README table. */
+export const MODE_LABELS: Record<Mode, string> = {
+	queue: 'queue',
+	detail: 'thread',
+	...(Object.fromEntries(PROMPT_MODES.map(({mode, label}) => [mode, label])) as Record<Exclude<Mode, View>, string>),
+};
+
+/** A binding for "any other key" in its mode (the y/N question's No, closing the help). */
+export const ANY_KEY = '*';
 
 export type Action =
 	| 'down'
@@ -63,7 +75,14 @@ export type Action =
 	| 'keptPost'
 	| 'keptEdit'
 	| 'keptDiscard'
-	| 'cancelWait';
+	| 'cancelWait'
+	| 'cursorLeft'
+	| 'cursorRight'
+	| 'lineStart'
+	| 'lineEnd'
+	| 'deleteWord'
+	| 'closeHelp'
+	| 'suspend';
 
 export interface KeyBinding {
 	/** Key names as `keyName` produces them. */
@@ -73,13 +92,17 @@ export interface KeyBinding {
 	action: Action;
 	description: string;
 	views: readonly Mode[];
-	/** Short word for the one-line hint bar; bindings without one are only in `?`. */
+	/** Short word for the one-line hint bar (or a prompt's help); bindings without one are only in `?`. */
 	hint?: string;
+	/** The hint word in the filter prompt, where Enter keeps and Esc clears. */
+	filterHint?: string;
 	/** Hinted only for a thread that asks this kind of question (or, `answered`, has a decision). */
 	hintWhen?: QuestionKind | 'answered';
 }
 
 const BOTH: readonly View[] = ['queue', 'detail'];
+/** Keys that work everywhere: quit and suspend the job. */
+const EVERYWHERE: readonly Mode[] = ['queue', 'detail', 'input', 'menu', 'confirm', 'kept', 'waiting', 'help'];
 
 export const SECTION_KEYS = ['1', '2', '3', '4', '5', '6'] as const;
 /** One digit per option of a choice question (at most MAX_CHOICES = 9). */
@@ -88,10 +111,10 @@ export const CHOICE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as cons
 export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['j', 'down'], label: 'j ↓', action: 'down', description: 'next thread (detail: scroll down)', views: BOTH},
 	{keys: ['k', 'up'], label: 'k ↑', action: 'up', description: 'previous thread (detail: scroll up)', views: BOTH},
-	{keys: ['g', 'home'], label: 'g', action: 'top', description: 'first thread / top of the conversation', views: BOTH},
-	{keys: ['G', 'end'], label: 'G', action: 'bottom', description: 'last thread / end of the conversation', views: BOTH},
-	{keys: ['pagedown', 'ctrl+d'], label: 'PgDn', action: 'pageDown', description: 'one page down', views: BOTH},
-	{keys: ['pageup', 'ctrl+u'], label: 'PgUp', action: 'pageUp', description: 'one page up', views: BOTH},
+	{keys: ['g', 'home'], label: 'g Home', action: 'top', description: 'first thread / top of the conversation', views: BOTH},
+	{keys: ['G', 'end'], label: 'G End', action: 'bottom', description: 'last thread / end of the conversation', views: BOTH},
+	{keys: ['pagedown', 'ctrl+d'], label: 'PgDn ^D', action: 'pageDown', description: 'one page down', views: BOTH},
+	{keys: ['pageup', 'ctrl+u'], label: 'PgUp ^U', action: 'pageUp', description: 'one page up', views: BOTH},
 	{keys: ['tab'], label: 'Tab', action: 'nextSection', description: 'next section', views: ['queue']},
 	{keys: ['shift+tab'], label: 'S-Tab', action: 'prevSection', description: 'previous section', views: ['queue']},
 	{keys: SECTION_KEYS, label: '1-6', action: 'section', description: 'jump to a section', views: ['queue']},
@@ -110,24 +133,32 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['c'], label: 'c', action: 'close', description: 'close (asks; default No)', views: BOTH, hint: 'close'},
 	{keys: ['/'], label: '/', action: 'filter', description: 'filter by title, body, ticket, agent (Esc clears)', views: ['queue'], hint: 'filter'},
 	{keys: ['?'], label: '?', action: 'help', description: 'this help', views: BOTH, hint: 'help'},
-	{keys: ['q', 'ctrl+c'], label: 'q ^C', action: 'quit', description: 'quit (terminal restored)', views: BOTH, hint: 'quit'},
+	{keys: ['q'], label: 'q', action: 'quit', description: 'quit (terminal restored)', views: BOTH, hint: 'quit'},
+	{keys: ['ctrl+c'], label: '^C', action: 'quit', description: 'quit, from anywhere (terminal restored)', views: EVERYWHERE},
+	{keys: ['ctrl+z'], label: '^Z', action: 'suspend', description: 'suspend to the shell (fg brings it back)', views: EVERYWHERE},
 
-	{keys: ['enter'], label: 'Enter', action: 'submit', description: 'send (filter: keep it)', views: ['input']},
-	{keys: ['escape'], label: 'Esc', action: 'cancel', description: 'cancel (filter: clear it)', views: ['input']},
-	{keys: ['backspace', 'delete'], label: 'Bksp', action: 'deleteChar', description: 'delete the last character', views: ['input']},
-	{keys: ['ctrl+u'], label: '^U', action: 'clearInput', description: 'clear the input', views: ['input']},
+	{keys: ['enter'], label: 'Enter', action: 'submit', description: 'send (filter: keep it)', views: ['input'], hint: 'send', filterHint: 'keep'},
+	{keys: ['escape'], label: 'Esc', action: 'cancel', description: 'cancel (filter: clear it, back where you were)', views: ['input'], hint: 'cancel', filterHint: 'clear'},
+	{keys: ['left'], label: '←', action: 'cursorLeft', description: 'move the cursor left', views: ['input']},
+	{keys: ['right'], label: '→', action: 'cursorRight', description: 'move the cursor right', views: ['input']},
+	{keys: ['home', 'ctrl+a'], label: 'Home ^A', action: 'lineStart', description: 'to the start of the input', views: ['input']},
+	{keys: ['end', 'ctrl+e'], label: 'End ^E', action: 'lineEnd', description: 'to the end of the input', views: ['input']},
+	{keys: ['backspace', 'delete'], label: 'Bksp', action: 'deleteChar', description: 'delete the character before the cursor', views: ['input']},
+	{keys: ['ctrl+w'], label: '^W', action: 'deleteWord', description: 'delete the word before the cursor', views: ['input']},
+	{keys: ['ctrl+u'], label: '^U', action: 'clearInput', description: 'delete everything before the cursor', views: ['input']},
 	{keys: CHOICE_KEYS, label: '1-9', action: 'pickChoice', description: 'empty answer to a choice question: send that option', views: ['input']},
 	{keys: ['right', 'down', 'l', 'j', 'tab'], label: '→ j Tab', action: 'menuNext', description: 'next option', views: ['menu']},
 	{keys: ['left', 'up', 'h', 'k', 'shift+tab'], label: '← k', action: 'menuPrev', description: 'previous option', views: ['menu']},
-	{keys: CHOICE_KEYS, label: '1-9', action: 'menuPick', description: 'apply that option', views: ['menu']},
-	{keys: ['enter'], label: 'Enter', action: 'submit', description: 'apply the highlighted option', views: ['menu']},
-	{keys: ['escape'], label: 'Esc', action: 'cancel', description: 'leave the menu', views: ['menu']},
-	{keys: ['y', 'Y'], label: 'y', action: 'confirmYes', description: 'yes, do it', views: ['confirm']},
-	{keys: ['n', 'N', 'enter', 'escape'], label: 'n Enter', action: 'confirmNo', description: 'no (also any other key)', views: ['confirm']},
-	{keys: ['p'], label: 'p', action: 'keptPost', description: 'send the kept text as a plain post', views: ['kept']},
-	{keys: ['e'], label: 'e', action: 'keptEdit', description: 'edit the kept text again', views: ['kept']},
-	{keys: ['d'], label: 'd', action: 'keptDiscard', description: 'discard the kept text (asks y/N)', views: ['kept']},
+	{keys: CHOICE_KEYS, label: '1-9', action: 'menuPick', description: 'apply that option', views: ['menu'], hint: 'pick'},
+	{keys: ['enter'], label: 'Enter', action: 'submit', description: 'apply the highlighted option', views: ['menu'], hint: 'apply'},
+	{keys: ['escape'], label: 'Esc', action: 'cancel', description: 'leave the menu', views: ['menu'], hint: 'cancel'},
+	{keys: ['y', 'Y'], label: 'y', action: 'confirmYes', description: 'yes, do it', views: ['confirm'], hint: 'yes'},
+	{keys: ['n', 'N', 'enter', 'escape', ANY_KEY], label: 'n Enter', action: 'confirmNo', description: 'no (also any other key)', views: ['confirm'], hint: 'no'},
+	{keys: ['p'], label: 'p', action: 'keptPost', description: 'send the kept text as a plain post', views: ['kept'], hint: 'post'},
+	{keys: ['e'], label: 'e', action: 'keptEdit', description: 'edit the kept text again', views: ['kept'], hint: 'edit'},
+	{keys: ['d'], label: 'd', action: 'keptDiscard', description: 'discard the kept text (asks y/N)', views: ['kept'], hint: 'discard'},
 	{keys: ['escape'], label: 'Esc', action: 'cancelWait', description: 'stop waiting for the database (text kept)', views: ['waiting']},
+	{keys: [ANY_KEY], label: 'any', action: 'closeHelp', description: 'close this help', views: ['help']},
 ];
 
 /** One name per key press: `j`, `G`, `enter`, `shift+tab`, `ctrl+c`, `pagedown`… */
@@ -149,9 +180,39 @@ export function keyName(input: string, key: Key): string {
 	return input;
 }
 
-/** The binding for a key in a view or mode, if any. */
+/** The binding for a key in a view or mode, if any: its own, else the mode's any-key binding. */
 export function bindingFor(name: string, mode: Mode, keymap: readonly KeyBinding[] = KEYMAP): KeyBinding | undefined {
-	return keymap.find((binding) => binding.views.includes(mode) && binding.keys.includes(name));
+	const inMode = keymap.filter((binding) => binding.views.includes(mode));
+	return inMode.find((binding) => binding.keys.includes(name)) ?? inMode.find((binding) => binding.keys.includes(ANY_KEY));
+}
+
+/** The bindings of a mode, in registry order. */
+export function bindingsOf(mode: Mode, keymap: readonly KeyBinding[] = KEYMAP): KeyBinding[] {
+	return keymap.filter((binding) => binding.views.includes(mode));
+}
+
+/** `Enter send · Esc cancel`: a bottom-line mode's hinted keys, from the registry. */
+export function modeHints(mode: Exclude<Mode, View>, options: {filter?: boolean} = {}): string {
+	return bindingsOf(mode)
+		.filter((binding) => binding.hint)
+		.map((binding) => `${binding.label.split(' ')[0]} ${options.filter ? (binding.filterHint ?? binding.hint) : binding.hint}`)
+		.join(' · ');
+}
+
+/** Where a binding works, as the help and the README say it. */
+export function whereOf(binding: KeyBinding): string {
+	if (binding.views.length === EVERYWHERE.length) return 'anywhere';
+	return binding.views.map((mode) => MODE_LABELS[mode]).join(', ');
+}
+
+/** The whole keyboard as a Markdown table: the README's key table is exactly this. */
+export function keyTable(keymap: readonly KeyBinding[] = KEYMAP): string {
+	const cell = (text: string) => text.replace(/[|]/g, '\\|');
+	const rows = ['| where | key | action |', '|---|---|---|'];
+	for (const binding of keymap) {
+		rows.push(`| ${whereOf(binding)} | ${binding.label.split(' ').map((key) => `\`${cell(key)}\``).join(' ')} | ${cell(binding.description)} |`);
+	}
+	return rows.join('\n');
 }
 
 /** What the hint bar knows of the thread the keys act on. */

@@ -19,6 +19,8 @@ export interface ForumFeed {
 	feedError: string | undefined;
 	/** The latest event the feed skipped because it cannot be read; stays until another replaces it. */
 	warning: string | undefined;
+	/** Changes as soon as `threads` or `seen` do (before the next render): what a cache of them is keyed on. */
+	revision(): number;
 	/** Record that the viewer has seen `thread` up to its last event. */
 	markSeen(thread: Thread): void;
 	/** Refetch threads now (after this process's own dispatch, without waiting for the feed). */
@@ -39,7 +41,12 @@ const BURST_GAP_MS = 100;
 export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed {
 	const threads = useRef(initial.threads).current;
 	const seen = useRef(initial.seen).current;
-	const [version, setVersion] = useState(0);
+	const [version, setRenderVersion] = useState(0);
+	const revision = useRef(0);
+	const setVersion = useCallback((next: (v: number) => number) => {
+		revision.current += 1;
+		setRenderVersion(next);
+	}, []);
 	const [lastSequence, setLastSequence] = useState(initial.sequence);
 	const [feedError, setFeedError] = useState<string | undefined>(undefined);
 	const [warning, setWarning] = useState<string | undefined>(undefined);
@@ -62,7 +69,7 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 			chain.current = chain.current.then(run).catch((error: unknown) => setFeedError(describe(error)));
 			return chain.current;
 		},
-		[threads],
+		[threads, setVersion],
 	);
 
 	const refresh = useCallback(
@@ -135,8 +142,9 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 				setFeedError(describe(error));
 			});
 		},
-		[client, seen, viewer],
+		[client, seen, viewer, setVersion],
 	);
 
-	return {threads, seen, version, lastSequence, feedError, warning, markSeen, refresh};
+	const currentRevision = useCallback(() => revision.current, []);
+	return {threads, seen, version, revision: currentRevision, lastSequence, feedError, warning, markSeen, refresh};
 }

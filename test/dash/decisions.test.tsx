@@ -176,7 +176,7 @@ describe('stale writes keep the text', () => {
 		const kept = await dash.waitFor((f) => f.includes('kept for SL-1'));
 		expect(kept).toContain('operator bob answered it (B)');
 		expect(kept).toContain('“go with A”');
-		expect(kept).toMatch(/p send .* e edit .* d discard/);
+		expect(kept).toMatch(/p post .* e edit .* d discard/);
 		expect(thread(id).answer).toMatchObject({choice: {label: 'B'}, author: BOB});
 		await dash.press('p');
 		await dash.waitFor((f) => f.includes('✓ posted the kept text on SL-1'));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {buildFrame, frameText, layout} from '../../source/dash/frame.js';
+import {buildFrame, frameText, layout, queueRows} from '../../source/dash/frame.js';
 import {textWidth} from '../../source/dash/text-fit.js';
 import {frameInput, threadsOf} from './frame-input.js';
 
@@ -24,7 +24,7 @@ describe('the frame', () => {
 		const size = {columns: 100, rows: 30};
 		const lines = frameText(buildFrame(input(threads(10_000), size))).split('\n');
 		const rows = lines.filter((line) => /T-\d+/.test(line) && /question/.test(line));
-		expect(rows.length).toBe(layout(100, 30).listHeight);
+		expect(rows.length).toBe(queueRows(layout(100, 30)));
 		expect(lines.length).toBe(29);
 	});
 
@@ -53,6 +53,7 @@ describe('the frame', () => {
 		expect(layout(160, 40).wide).toBe(true);
 		expect(layout(100, 30).wide).toBe(false);
 		const lines = frameText(buildFrame(input(threads(3), {columns: 160, rows: 40}))).split('\n');
-		expect(lines[2]).toMatch(/T-0 .* │ /);
+		expect(lines[2]).toMatch(/PRIO .* │ /);
+		expect(lines[3]).toMatch(/T-0 .* │ /);
 	});
 });

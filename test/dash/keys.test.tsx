@@ -45,10 +45,10 @@ describe('moving through the queue', () => {
 		for (let i = 10; i < 60; i++) forum.ask(`P-${i}`, `question ${i}`);
 		dash = await mountDash(forum);
 		const rows = () => dash!.lines().filter((line) => /P-\d\d/.test(line)).length;
-		// 30 rows: header, tabs, 17 list rows, 8 preview lines (one mentions the ticket), hints, status.
+		// 30 rows: header, tabs, the column header and 16 list rows, 8 preview lines (one mentions the ticket), hints, status.
 		expect(rows()).toBeLessThanOrEqual(18);
 		await dash.press(KEYS.pageDown);
-		expect(dash.selected()).toContain('P-27');
+		expect(dash.selected()).toContain('P-26');
 		await dash.press(KEYS.pageUp);
 		expect(dash.selected()).toContain('P-10');
 	});
@@ -194,7 +194,8 @@ describe('actions', () => {
 		const id = forum.ask('AS-1', 'assign me');
 		dash = await mountDash(forum);
 		await dash.press('A');
-		expect(dash.frame()).toContain('assign AS-1 to › ops');
+		// Empty, with the default shown beside the cursor: typing a name never appends to mine.
+		expect(dash.frame()).toContain('assign AS-1 to › █you (ops)');
 		await dash.press(KEYS.enter);
 		await dash.waitFor((f) => f.includes('✓ assigned AS-1 to ops'));
 		expect(forum.other.getThread(id)!.thread.assignee).toEqual({type: 'operator', name: 'ops'});

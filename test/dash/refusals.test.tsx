@@ -46,7 +46,8 @@ describe('refusals are shown inline and the app keeps running', () => {
 		forum.other.dispatch({type: 'answer', threadId: id, body: 'answered elsewhere', actor: {type: 'operator', name: 'lead'}});
 		await dash.press(KEYS.enter);
 		const frame = await dash.waitFor((f) => f.includes('✗ '));
-		expect(frame).toContain(`✗ thread ${id} changed since version 1: operator lead answered it`);
+		// Named by its ticket, as the dashboard's notices do (the rule names the thread id).
+		expect(frame).toContain(`✗ IL-1 changed since version 1: operator lead answered it`);
 		expect(forum.other.getThread(id)!.thread.state).toBe('answered');
 	});
 
