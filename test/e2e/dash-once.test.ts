@@ -23,10 +23,21 @@ describe('dash --once', () => {
 		const lines = result.stdout.trimEnd().split('\n');
 		expect(lines[0]).toMatch(/^ metawsm forum {2}needs human 2 · escalated 2/);
 		expect(lines[1]).toContain('[1 Needs human 2]');
-		expect(lines[2]).toMatch(/^▶•! urgent new\s+EVIL-1\s+x\s+hostile body/);
-		expect(lines[3]).toMatch(/^ •! high\s+new\s+OPS-7\s+builder\s+May I drop table/);
+		expect(lines[2]).toMatch(/^ {4}PRIO\s+STATE\s+TICKET\s+AGENT\s+TITLE\s+POSTS WAIT\s+OVER ASSIGNEE$/);
+		expect(lines[3]).toMatch(/^▶•! urgent new\s+EVIL-1\s+x\s+hostile body/);
+		expect(lines[4]).toMatch(/^ •! high\s+new\s+OPS-7\s+builder\s+May I drop table/);
 		expect(lines.length).toBeLessThanOrEqual(29);
 		expect(lines.every((line) => line.length <= 100)).toBe(true);
+	});
+
+	it('prints no key hints and no blank padding: nothing reads keys from a pipe', async () => {
+		const result = await forum(['dash', '--once'], {COLUMNS: '100', LINES: '30'});
+		const lines = result.stdout.trimEnd().split('\n');
+		expect(result.stdout).not.toMatch(/a answer|\? help|q quit/);
+		// The preview's last line, then the status line: no run of empty lines between them.
+		expect(result.stdout).not.toMatch(/\n\n\n/);
+		expect(lines.at(-1)).toMatch(/forum\.db · seq \d+ · redis off$/);
+		expect(lines.length).toBeLessThan(20);
 	});
 
 	it('contains no escape sequences, even with FORCE_COLOR set, and shows hostile text escaped', async () => {
