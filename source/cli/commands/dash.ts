@@ -17,7 +17,7 @@ Examples:
 	flags: {
 		demo: {type: 'boolean', description: 'seed demo data (a temporary database unless --db) and simulate agents'},
 		once: {type: 'boolean', description: 'print one frame of the queue and exit (no TTY needed)'},
-		bell: {type: 'boolean', description: 'ring the bell on new escalations (default on; --no-bell silences)'},
+		bell: {type: 'boolean', default: true, description: 'ring the terminal bell on new escalations (default on; --no-bell silences)'},
 		actorName: {type: 'string', description: 'operator name: who acts, whose seen marks, "me" (env METAWSM_ACTOR_NAME)'},
 	},
 	async run(context) {
