@@ -1,5 +1,6 @@
 /** What a subcommand gets: parsed flags, output, and lazily opened forum and policy. */
 import fs from 'node:fs';
+import {describeBadEvent, type BadEvent} from '../forum/event-shape.js';
 import {ForumError} from '../forum/errors.js';
 import type {Actor, ActorType} from '../forum/types.js';
 import {checkLine, LIMITS} from '../forum/validate.js';
@@ -37,6 +38,11 @@ export class Context {
 	private readonly stdinReader: () => Buffer;
 	private cachedPolicy: Policy | undefined;
 	private clients: ForumClient[] = [];
+	/**
+	 * Print skipped-event warnings on stderr (never stdout: `--json` output stays clean).
+	 * The dashboard turns it off: Ink owns the terminal, and it shows them in its status line.
+	 */
+	warningsOnStderr = true;
 
 	constructor(options: ContextOptions) {
 		this.command = options.command;
@@ -86,7 +92,17 @@ export class Context {
 	/** Open the local database (SQLite) as a service; only for commands that need SQLite itself. */
 	openService(): ForumService {
 		if (this.isRemote()) throw usage('remote_unsupported', `\`metawsm forum ${this.command}\` needs a local database; drop --remote`);
-		return new ForumService({db: this.dbPath(), policy: this.policy()});
+		const service = new ForumService({db: this.dbPath(), policy: this.policy()});
+		service.onWarning((bad) => this.warn(bad));
+		return service;
+	}
+
+	/** One warning line on stderr (one JSON object with --json) for an event every reader skips. */
+	warn(bad: BadEvent): void {
+		if (!this.warningsOnStderr) return;
+		const message = describeBadEvent(bad);
+		if (this.json) this.stderr.write(`${safeJson({warning: {code: 'bad_event', message, sequence: bad.sequence, event_type: bad.eventType, reason: bad.reason}})}\n`);
+		else this.stderr.write(`metawsm forum ${this.command}: warning: ${safeLine(message)}\n`);
 	}
 
 	/** The forum: local SQLite, or with --remote a view over Redis. Closed when the command ends. */

@@ -152,7 +152,7 @@ export function renderSection(view: SectionView): string {
 }
 
 function answerLines(answer: Answer | null): string[] {
-	if (!answer) return ['_No answer was given before the thread was closed._'];
+	if (!answer) return ['_No answer was posted before the thread was closed._'];
 	const head =
 		answer.kind === 'approval' ? `**${answer.approved ? 'Approved' : 'Denied'}**` : answer.kind === 'choice' && answer.choice ? `**Choice ${answer.choice.index}: ${docText(answer.choice.label)}**` : undefined;
 	const body = answer.body.trim() === '' ? [] : [docText(answer.body, {multiline: true})];

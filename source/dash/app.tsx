@@ -455,7 +455,7 @@ export function DashApp(props: DashAppProps) {
 		prompt,
 		filter,
 		notice,
-		feedError: feed.feedError,
+		feedError: feed.feedError ?? feed.warning,
 		source: client.source(),
 		lastSequence: feed.lastSequence,
 		operator: operator.name,

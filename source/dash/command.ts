@@ -88,6 +88,8 @@ export async function runDashCommand(context: Context): Promise<number> {
 	const named = context.flags['actorName'] !== undefined || (context.env['METAWSM_ACTOR_NAME'] ?? '').trim() !== '';
 	const operator: Actor = demo && !named ? {type: 'operator', name: DEMO.operator} : context.actor('operator');
 
+	// Ink owns the terminal: skipped-event warnings go to the status line (use-forum), not stderr.
+	if (!once) context.warningsOnStderr = false;
 	const opened = demo ? openDemo(context) : undefined;
 	let linked: ForumClient | undefined;
 	try {

@@ -3,6 +3,7 @@
  * events refetches only the threads it touched, so 10k threads cost nothing at idle.
  */
 import {useCallback, useEffect, useRef, useState} from 'react';
+import {describeBadEvent} from '../forum/event-shape.js';
 import type {Thread} from '../forum/types.js';
 import type {ForumClient} from '../service/client.js';
 import type {Snapshot} from './snapshot.js';
@@ -15,6 +16,8 @@ export interface ForumFeed {
 	lastSequence: number;
 	/** The latest feed problem (locked database, lost link), cleared by the next good batch. */
 	feedError: string | undefined;
+	/** The latest event the feed skipped because it cannot be read; stays until another replaces it. */
+	warning: string | undefined;
 	/** Record that the viewer has seen `thread` up to its last event. */
 	markSeen(thread: Thread): void;
 	/** Refetch threads now (after this process's own dispatch, without waiting for the feed). */
@@ -37,6 +40,7 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 	const [version, setVersion] = useState(0);
 	const [lastSequence, setLastSequence] = useState(initial.sequence);
 	const [feedError, setFeedError] = useState<string | undefined>(undefined);
+	const [warning, setWarning] = useState<string | undefined>(undefined);
 	// One refetch at a time, in order: an older answer never overwrites a newer one.
 	const chain = useRef<Promise<void>>(Promise.resolve());
 
@@ -98,11 +102,15 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 		const offError = client.onError((error) => {
 			if (live) setFeedError(describe(error));
 		});
+		const offWarning = client.onWarning((bad) => {
+			if (live) setWarning(`${describeBadEvent(bad)}; run rebuild --verify`);
+		});
 		return () => {
 			live = false;
 			if (timer) clearTimeout(timer);
 			unsubscribe();
 			offError();
+			offWarning();
 		};
 	}, [client, initial.sequence, refresh]);
 
@@ -116,5 +124,5 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 		[client, seen, viewer],
 	);
 
-	return {threads, seen, version, lastSequence, feedError, markSeen, refresh};
+	return {threads, seen, version, lastSequence, feedError, warning, markSeen, refresh};
 }

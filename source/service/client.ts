@@ -5,7 +5,7 @@
 import type {SlaRule} from '../forum/rules.js';
 import type {StoredEvent, Thread} from '../forum/types.js';
 import type {Policy} from '../policy/policy.js';
-import type {EventFilter} from '../store/store.js';
+import type {EventFilter, WarningListener} from '../store/store.js';
 import type {CommandInput, DispatchResult, FeedListener, ForumService, ForumStatus, ListFilter, ThreadDetail} from './forum-service.js';
 
 /** Where the data comes from and how healthy that link is; shown in the dashboard's status bar. */
@@ -36,6 +36,8 @@ export interface ForumClient {
 	subscribe(listener: FeedListener, options?: {after?: number; filter?: EventFilter}): () => void;
 	/** Errors from the live feed (locked database, lost connection); the client keeps going. */
 	onError(listener: (error: unknown) => void): () => void;
+	/** Events skipped because they cannot be read (bad payload, unknown type), once per sequence. */
+	onWarning(listener: WarningListener): () => void;
 	source(): SourceInfo;
 	close(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export function localClient(service: ForumService): ForumClient {
 		seenCursors: async (viewer) => service.seenCursors(viewer),
 		subscribe: (listener, options) => service.subscribe(listener, options),
 		onError: (listener) => service.onError(listener),
+		onWarning: (listener) => service.onWarning(listener),
 		source: () => ({kind: 'sqlite', location: service.store.file}),
 		close: async () => service.close(),
 	};

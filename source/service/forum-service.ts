@@ -7,7 +7,7 @@ import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js
 import type {Actor, AgentPane, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
-import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition} from '../store/store.js';
+import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
 import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
 
@@ -253,7 +253,7 @@ export class ForumService {
 		return this.store.seenCursors(viewer);
 	}
 
-	rebuild(): {events: number} {
+	rebuild(): ReturnType<typeof rebuildProjections> {
 		return rebuildProjections(this.store);
 	}
 
@@ -269,11 +269,11 @@ export class ForumService {
 		let cursor = options.after ?? this.store.lastSequence();
 		const deliver = () => {
 			for (;;) {
-				const events = this.store.eventsAfter(cursor, options.filter, 1000);
-				if (events.length === 0) return;
-				cursor = events.at(-1)!.sequence;
-				listener(events);
-				if (events.length < 1000) return;
+				// The page's cursor moves past bad rows too, so one never stalls the feed.
+				const page = this.store.eventPage(cursor, options.filter, 1000);
+				cursor = page.cursor;
+				if (page.events.length > 0) listener(page.events);
+				if (!page.more) return;
 			}
 		};
 		const onChange = () => {
@@ -297,6 +297,11 @@ export class ForumService {
 	onError(listener: (error: unknown) => void): () => void {
 		this.emitter.on('error', listener);
 		return () => this.emitter.off('error', listener);
+	}
+
+	/** Bad events skipped by a read (feed, eventsAfter, rebuild), once per sequence; the CLI prints them on stderr. */
+	onWarning(listener: WarningListener): () => void {
+		return this.store.onWarning(listener);
 	}
 
 	close(): void {

@@ -2,7 +2,8 @@
 import {openDatabase, type Db} from './database.js';
 import {PROJECTION_TABLES} from './migrations.js';
 import {createProjector, type Projector} from './projection.js';
-import {eventFromRow, type EventRow} from './rows.js';
+import type {BadEvent} from '../forum/event-shape.js';
+import {decodeEventRow, type EventRow} from './rows.js';
 import type {ForumStore} from './store.js';
 
 const BATCH = 5000;
@@ -16,8 +17,8 @@ const KEYS: Record<(typeof PROJECTION_TABLES)[number], string> = {
 	forum_thread_stats: 'ticket, run_id, state',
 };
 
-/** Apply every event of `source` in order to `projector`; returns how many were replayed. */
-function replay(source: Db, projector: Projector): number {
+/** Apply every event of `source` in order to `projector`, skipping bad ones; returns how many were replayed. */
+function replay(source: Db, projector: Projector, onBad: (bad: BadEvent) => void): number {
 	const page = source.prepare<[number, number], EventRow>('SELECT * FROM forum_events WHERE sequence > ? ORDER BY sequence LIMIT ?');
 	let cursor = 0;
 	let count = 0;
@@ -25,19 +26,28 @@ function replay(source: Db, projector: Projector): number {
 		const rows = page.all(cursor, BATCH);
 		if (rows.length === 0) return count;
 		for (const row of rows) {
-			const event = eventFromRow(row);
-			projector.apply(event, projector.load(event.thread_id));
-			cursor = event.sequence;
+			cursor = row.sequence;
+			const decoded = decodeEventRow(row);
+			if (!decoded.ok) {
+				onBad(decoded.bad);
+				continue;
+			}
+			projector.apply(decoded.event, projector.load(decoded.event.thread_id));
 			count++;
 		}
 	}
 }
 
-/** Drop and replay all projections in one transaction. */
-export function rebuildProjections(store: ForumStore): {events: number} {
+/** Drop and replay all projections in one transaction; bad events are skipped and warned about. */
+export function rebuildProjections(store: ForumStore): {events: number; skipped: number} {
 	return store.write(() => {
 		for (const table of [...PROJECTION_TABLES].reverse()) store.db.exec(`DELETE FROM ${table}`);
-		return {events: replay(store.db, store.projector)};
+		let skipped = 0;
+		const events = replay(store.db, store.projector, (bad) => {
+			skipped++;
+			store.warnSkipped(bad);
+		});
+		return {events, skipped};
 	});
 }
 
@@ -50,20 +60,49 @@ export interface ProjectionDifference {
 	actual: Record<string, unknown> | undefined;
 }
 
+/** Sequence numbers missing between 1 and the last one, as inclusive ranges. */
+export interface SequenceGap {
+	first: number;
+	last: number;
+}
+
+function sequenceGaps(db: Db): SequenceGap[] {
+	return db
+		.prepare<[], SequenceGap>(
+			`SELECT previous + 1 AS first, sequence - 1 AS last
+			 FROM (SELECT sequence, LAG(sequence, 1, 0) OVER (ORDER BY sequence) AS previous FROM forum_events)
+			 WHERE sequence > previous + 1 ORDER BY sequence`,
+		)
+		.all();
+}
+
 function rowsByKey(db: Db, table: string, key: string): Map<string, Record<string, unknown>> {
 	const rows = db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${key}`).all();
 	const columns = key.split(', ');
 	return new Map(rows.map((row) => [columns.map((column) => String(row[column])).join('/'), row]));
 }
 
-/** Replay all events into a fresh in-memory database and list every projection row that differs. */
-export function verifyProjections(store: ForumStore): {events: number; differences: ProjectionDifference[]} {
+export interface Verification {
+	/** Events replayed. */
+	events: number;
+	differences: ProjectionDifference[];
+	/** Rows that cannot be read as events (skipped by every reader). */
+	badEvents: BadEvent[];
+	gaps: SequenceGap[];
+}
+
+/**
+ * Replay all events into a fresh in-memory database and list every projection row that
+ * differs, every bad event and every gap in the sequence.
+ */
+export function verifyProjections(store: ForumStore): Verification {
 	const fresh = openDatabase(':memory:');
 	try {
 		const events = store.read(() => {
 			// One read transaction: a consistent snapshot even while writers go on.
 			return store.db.transaction(() => {
-				const count = replay(store.db, createProjector(fresh));
+				const badEvents: BadEvent[] = [];
+				const count = replay(store.db, createProjector(fresh), (bad) => badEvents.push(bad));
 				const differences: ProjectionDifference[] = [];
 				for (const table of PROJECTION_TABLES) {
 					const expected = rowsByKey(fresh, table, KEYS[table]);
@@ -76,7 +115,7 @@ export function verifyProjections(store: ForumStore): {events: number; differenc
 						if (!expected.has(key)) differences.push({table, key, expected: undefined, actual: row});
 					}
 				}
-				return {events: count, differences};
+				return {events: count, differences, badEvents, gaps: sequenceGaps(store.db)};
 			}).deferred();
 		});
 		return events;

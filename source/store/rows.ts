@@ -1,5 +1,6 @@
 /** Row shapes and their conversion to domain values. */
-import type {ActorType, Answer, EventType, Priority, Question, StoredEvent, Thread, ThreadState} from '../forum/types.js';
+import {checkEventShape, describeBadEvent, type BadEvent} from '../forum/event-shape.js';
+import type {ActorType, Answer, Priority, Question, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 
 export interface EventRow {
 	sequence: number;
@@ -47,12 +48,21 @@ export interface ThreadRow {
 	answer_json: string | null;
 }
 
-export function eventFromRow(row: EventRow): StoredEvent {
-	return {
+export type DecodedEvent = {ok: true; event: StoredEvent} | {ok: false; bad: BadEvent};
+
+/** A row as a forum event, or why it is not one (payload_json does not parse, unknown type, wrong payload shape). */
+export function decodeEventRow(row: EventRow): DecodedEvent {
+	let payload: unknown;
+	try {
+		payload = JSON.parse(row.payload_json);
+	} catch {
+		return {ok: false, bad: {sequence: row.sequence, eventType: row.event_type, reason: 'payload_json does not parse'}};
+	}
+	const event = checkEventShape({
 		sequence: row.sequence,
 		event_id: row.event_id,
-		event_type: row.event_type as EventType,
-		event_version: 1,
+		event_type: row.event_type,
+		event_version: 1 as const,
 		occurred_at: row.occurred_at,
 		thread_id: row.thread_id,
 		run_id: row.run_id,
@@ -63,8 +73,17 @@ export function eventFromRow(row: EventRow): StoredEvent {
 		correlation_id: row.correlation_id,
 		causation_id: row.causation_id,
 		command_id: row.command_id,
-		payload: JSON.parse(row.payload_json),
-	} as StoredEvent;
+		payload,
+	});
+	if (typeof event === 'string') return {ok: false, bad: {sequence: row.sequence, eventType: row.event_type, reason: event}};
+	return {ok: true, event: event as StoredEvent};
+}
+
+/** A row known to be good (written by this process); throws naming the sequence when it is not. */
+export function eventFromRow(row: EventRow): StoredEvent {
+	const decoded = decodeEventRow(row);
+	if (!decoded.ok) throw new Error(describeBadEvent(decoded.bad));
+	return decoded.event;
 }
 
 export function eventToRow(event: StoredEvent): EventRow {

@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 import type {AnswerMark, EventType, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {explainStorageError, openDatabase, type Db} from './database.js';
 import {createProjector, type Projector} from './projection.js';
-import {eventFromRow, eventToRow, THREAD_COLUMNS, threadFromRow, type EventRow, type ThreadRow} from './rows.js';
+import type {BadEvent} from '../forum/event-shape.js';
+import {decodeEventRow, eventToRow, THREAD_COLUMNS, threadFromRow, type EventRow, type ThreadRow} from './rows.js';
 
 export interface EventFilter {
 	threadId?: string;
@@ -32,6 +33,17 @@ export interface ThreadFilter {
 	runId?: string;
 	threadIds?: readonly string[];
 }
+
+/** A page of the log: its readable events, and the sequence read up to (bad rows included). */
+export interface EventPage {
+	events: StoredEvent[];
+	/** The last sequence read, good or bad (the given cursor when nothing was): where to read on from. */
+	cursor: number;
+	/** True when the page was full: there may be more after `cursor`. */
+	more: boolean;
+}
+
+export type WarningListener = (bad: BadEvent) => void;
 
 export interface Post {
 	sequence: number;
@@ -105,6 +117,9 @@ export class ForumStore {
 	private readonly statements;
 	/** One wrapper for every write: db.transaction() per call costs more than the insert. */
 	private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
+	private readonly warningListeners = new Set<WarningListener>();
+	/** Sequences already warned about: one warning per bad event per process. */
+	private readonly warned = new Set<number>();
 
 	constructor(readonly file: string) {
 		this.db = openDatabase(file);
@@ -197,11 +212,11 @@ export class ForumStore {
 
 	/** One thread's events after `sequence`, oldest first: what changed since a caller's version. */
 	threadEventsAfter(threadId: string, sequence: number): StoredEvent[] {
-		return this.statements.threadEventsAfter.all(threadId, sequence).map(eventFromRow);
+		return this.readable(this.statements.threadEventsAfter.all(threadId, sequence));
 	}
 
 	eventsBetween(first: number, last: number): StoredEvent[] {
-		return this.statements.eventsBetween.all(first, last).map(eventFromRow);
+		return this.readable(this.statements.eventsBetween.all(first, last));
 	}
 
 	loadThread(threadId: string): Thread | undefined {
@@ -216,8 +231,13 @@ export class ForumStore {
 		return this.read(() => this.statements.eventCount.get()!.n);
 	}
 
-	/** Events with sequence > cursor, oldest first, at most `limit`. */
+	/** Events with sequence > cursor, oldest first, at most `limit` rows read (bad ones are skipped). */
 	eventsAfter(cursor: number, filter: EventFilter = {}, limit = 1000): StoredEvent[] {
+		return this.eventPage(cursor, filter, limit).events;
+	}
+
+	/** Like eventsAfter, with the cursor to read on from: feeds move past bad rows, never re-reading them. */
+	eventPage(cursor: number, filter: EventFilter = {}, limit = 1000): EventPage {
 		const {where, params} = conditions([
 			['sequence > ?', cursor],
 			['thread_id = ?', filter.threadId],
@@ -225,12 +245,32 @@ export class ForumStore {
 			['run_id = ?', filter.runId],
 			['event_type', filter.types],
 		]);
-		return this.read(() =>
-			this.db
-				.prepare<(string | number)[], EventRow>(`SELECT * FROM forum_events${where} ORDER BY sequence LIMIT ?`)
-				.all(...params, limit)
-				.map(eventFromRow),
-		);
+		const rows = this.read(() => this.db.prepare<(string | number)[], EventRow>(`SELECT * FROM forum_events${where} ORDER BY sequence LIMIT ?`).all(...params, limit));
+		return {events: this.readable(rows), cursor: rows.at(-1)?.sequence ?? cursor, more: rows.length >= limit};
+	}
+
+	/** The rows that are forum events; each bad one is reported once to the warning listeners. */
+	private readable(rows: EventRow[]): StoredEvent[] {
+		const events: StoredEvent[] = [];
+		for (const row of rows) {
+			const decoded = decodeEventRow(row);
+			if (decoded.ok) events.push(decoded.event);
+			else this.warnSkipped(decoded.bad);
+		}
+		return events;
+	}
+
+	/** Tell the warning listeners about a bad event, once per sequence. */
+	warnSkipped(bad: BadEvent): void {
+		if (this.warned.has(bad.sequence)) return;
+		this.warned.add(bad.sequence);
+		for (const listener of this.warningListeners) listener(bad);
+	}
+
+	/** Bad events skipped by any read (feeds, rebuild). Returns unsubscribe. */
+	onWarning(listener: WarningListener): () => void {
+		this.warningListeners.add(listener);
+		return () => void this.warningListeners.delete(listener);
 	}
 
 	/** Threads matching the filter, unordered (ordering is a rule: see compareQueue). */

@@ -1,5 +1,6 @@
 /** How events, commands and replies look as Redis stream fields. */
 import type {FailureKind} from '../forum/errors.js';
+import {eventShapeProblem} from '../forum/event-shape.js';
 import {checkId} from '../forum/validate.js';
 import {ACTOR_TYPES, type RejectionCode, type StoredEvent, type Thread} from '../forum/types.js';
 import type {CommandInput, DispatchResult} from '../service/forum-service.js';
@@ -21,6 +22,8 @@ export function decodeEvent(id: string, fields: Record<string, string>): StoredE
 	if (typeof event !== 'object' || event === null || typeof event.sequence !== 'number' || typeof event.event_type !== 'string') {
 		throw new Error(`events entry ${id} does not hold a forum event`);
 	}
+	const problem = eventShapeProblem(event.event_type, event.payload);
+	if (problem) throw new Error(`events entry ${id} (${event.event_type}): ${problem}`);
 	return event;
 }
 

@@ -89,15 +89,21 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 		}
 		let published = 0;
 		for (;;) {
-			const events = service.eventsAfter(cursor, {}, batchSize);
-			if (events.length === 0) return published;
+			// Bad rows are skipped (warned once by the store) and the cursor moves past them.
+			const page = store.eventPage(cursor, {}, batchSize);
+			if (page.cursor === cursor) return published;
+			const {events} = page;
+			if (events.length === 0) {
+				saveCursor(page.cursor);
+				continue;
+			}
 			const pipeline = redis.pipeline();
 			for (const event of events) pipeline.call('XADD', [key, 'MAXLEN', '~', maxlen, eventEntryId(event.sequence), ...eventFields(event)]);
 			const results = (await pipeline.exec()) ?? [];
 			for (const [error] of results) {
 				if (error && !isAlreadyPublished(error)) throw error;
 			}
-			saveCursor(events.at(-1)!.sequence);
+			saveCursor(page.cursor);
 			published += events.length;
 		}
 	}

@@ -183,12 +183,13 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 		if (!replicaReady) return;
 		subscription.cursor ??= applied;
 		for (;;) {
-			const events = store.eventsAfter(subscription.cursor, subscription.filter, 1000);
-			if (events.length === 0) {
+			const {events, cursor} = store.eventPage(subscription.cursor, subscription.filter, 1000);
+			if (cursor === subscription.cursor) {
 				subscription.cursor = Math.max(subscription.cursor, applied);
 				return;
 			}
-			subscription.cursor = events.at(-1)!.sequence;
+			subscription.cursor = cursor;
+			if (events.length === 0) continue;
 			try {
 				subscription.listener(events);
 			} catch (error) {
@@ -394,6 +395,7 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 			errorListeners.add(listener);
 			return () => void errorListeners.delete(listener);
 		},
+		onWarning: (listener) => view.onWarning(listener),
 		source(): SourceInfo {
 			const state: LinkState = closed ? 'off' : tails.some((tail) => !tail.healthy()) ? 'reconnecting' : linkState;
 			return {kind: 'redis', location: shown, redis: {url: shown, state, ...(replica ? {lagEvents: Math.max(0, top - applied)} : {})}};

@@ -35,7 +35,7 @@ describe('ask → list → answer → thread → close, in text', () => {
 		const shown = await forum('thread', '--thread-id', id);
 		expect(shown.code).toBe(0);
 		expect(shown.stdout).toContain('state answered');
-		expect(shown.stdout).toContain('operator tester:\n    Yes, production only.');
+		expect(shown.stdout).toContain('operator tester answered:\n    Yes, production only.');
 		expect(shown.stdout).toContain('new → answered by operator tester');
 	});
 

@@ -64,9 +64,9 @@ describe('ask --wait', () => {
 		expect(waiting.output()).toBe('Yes, go ahead.\n');
 	});
 
-	it('exits 1 with a clear message when the timeout passes first', async () => {
+	it('exits 124 with a clear message when the timeout passes first', async () => {
 		const result = await runCli(['forum', 'ask', '--db', db, '--ticket', 'WAIT-2', '--title', 'Q', '--body', 'B', '--wait', '--timeout', '0.5', '--thread-id', 't-waiting2']);
-		expect(result.code).toBe(1);
+		expect(result.code).toBe(124);
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toMatch(/no answer on thread t-waiting2 after 0\.5 s; it stays open/);
 	});
@@ -77,7 +77,7 @@ describe('ask --wait', () => {
 		await runCli(['forum', 'answer', '--db', db, '--thread-id', id, '--body', 'Already done.']);
 		const retried = await runCli([...args, '--wait', '--timeout', '5', '--json']);
 		expect(retried.code).toBe(0);
-		expect(JSON.parse(retried.stdout)).toMatchObject({thread_id: id, state: 'answered', answer: {body: 'Already done.', author_type: 'operator'}});
+		expect(JSON.parse(retried.stdout)).toMatchObject({status: 'answered', thread_id: id, decision: {kind: 'text', body: 'Already done.', author: {type: 'operator'}}, thread: {state: 'answered'}});
 	});
 });
 

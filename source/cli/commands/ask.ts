@@ -63,7 +63,7 @@ Examples:
 			{quiet: wait},
 		);
 		if (!wait) return 0;
-		context.stderr.write(`metawsm forum ask: thread ${outcome.threadId} ${outcome.duplicate ? 'was already opened by this command id' : 'opened'}; waiting for an answer\n`);
+		if (!context.json) context.stderr.write(`metawsm forum ask: thread ${outcome.threadId} ${outcome.duplicate ? 'was already opened by this command id' : 'opened'}; waiting for an answer\n`);
 		const forum = await context.openForum();
 		return waitAndReport(context, forum, outcome.threadId, timeout);
 	},

@@ -1,4 +1,4 @@
-import {safeJson} from '../../text/safe-text.js';
+import {safeJson, safeLine} from '../../text/safe-text.js';
 import type {CommandSpec} from '../command.js';
 
 export const rebuild: CommandSpec = {
@@ -6,8 +6,10 @@ export const rebuild: CommandSpec = {
 	summary: 'replay all events into the projections; --verify only compares',
 	usage: `metawsm forum rebuild [--verify]
 
---verify replays every event into a fresh in-memory database and reports each
-projection row that differs from the stored one (exit 1 if any); it writes nothing.
+Events that cannot be read (payload_json does not parse, unknown type, wrong payload)
+are skipped with a warning on stderr. --verify replays every event into a fresh
+in-memory database and reports each projection row that differs from the stored one,
+each bad event and each gap in the sequence (exit 1 if any); it writes nothing.
 
 Example:
   metawsm forum rebuild --verify`,
@@ -16,25 +18,36 @@ Example:
 		const service = context.openService();
 		try {
 			if (context.flags['verify'] !== true) {
-				const {events} = service.rebuild();
-				if (context.json) context.printJson({rebuilt: true, events});
-				else context.print(`rebuilt projections from ${events} events`);
+				const {events, skipped} = service.rebuild();
+				if (context.json) context.printJson({rebuilt: true, events, skipped});
+				else context.print(`rebuilt projections from ${events} events${skipped > 0 ? `; skipped ${skipped} bad events (see rebuild --verify)` : ''}`);
 				return 0;
 			}
-			const {events, differences} = service.verify();
+			const {events, differences, badEvents, gaps} = service.verify();
+			const clean = differences.length === 0 && badEvents.length === 0 && gaps.length === 0;
 			if (context.json) {
-				context.printJson({events, clean: differences.length === 0, differences});
-			} else if (differences.length === 0) {
-				context.print(`verified ${events} events: projections match a replay`);
-			} else {
-				const lines = [`verified ${events} events: ${differences.length} projection rows differ from a replay`];
-				for (const d of differences.slice(0, 20)) {
-					lines.push(`  ${d.table} ${d.key}: stored ${d.actual ? safeJson(d.actual) : 'missing'}; replay ${d.expected ? safeJson(d.expected) : 'missing'}`);
-				}
-				lines.push('run `metawsm forum rebuild` to replace the projections with the replay');
-				context.print(lines.join('\n'));
+				context.printJson({
+					events,
+					clean,
+					differences,
+					bad_events: badEvents.map((bad) => ({sequence: bad.sequence, event_type: bad.eventType, reason: bad.reason})),
+					gaps,
+				});
+				return clean ? 0 : 1;
 			}
-			return differences.length === 0 ? 0 : 1;
+			const lines = [
+				differences.length === 0
+					? `verified ${events} events: projections match a replay`
+					: `verified ${events} events: ${differences.length} projection rows differ from a replay`,
+			];
+			for (const d of differences.slice(0, 20)) {
+				lines.push(`  ${d.table} ${d.key}: stored ${d.actual ? safeJson(d.actual) : 'missing'}; replay ${d.expected ? safeJson(d.expected) : 'missing'}`);
+			}
+			for (const bad of badEvents) lines.push(`bad event #${bad.sequence} (${safeLine(bad.eventType)}): ${bad.reason}; every reader skips it`);
+			for (const gap of gaps) lines.push(gap.first === gap.last ? `gap: sequence ${gap.first} missing` : `gap: sequences ${gap.first}–${gap.last} missing`);
+			if (differences.length > 0) lines.push('run `metawsm forum rebuild` to replace the projections with the replay');
+			context.print(lines.join('\n'));
+			return clean ? 0 : 1;
 		} finally {
 			service.close();
 		}

@@ -40,25 +40,37 @@ Example:
 	},
 };
 
-/** One line describing an event; agent text is made safe. */
+/** A payload or envelope value as safe one-line text, whatever it turned out to be. */
+function shown(value: unknown): string {
+	if (typeof value === 'string') return safeLine(value);
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	return value === undefined ? '?' : safeLine(JSON.stringify(value) ?? '?');
+}
+
+/** One line describing an event; agent text is made safe, and unexpected values never throw. */
 export function formatEvent(event: StoredEvent): string {
-	const head = `#${event.sequence} ${event.occurred_at} ${event.event_type} ${event.thread_id} ${safeLine(event.ticket)} ${event.actor_type}:${safeLine(event.actor_name)}`;
+	const head = `#${event.sequence} ${shown(event.occurred_at)} ${shown(event.event_type)} ${shown(event.thread_id)} ${shown(event.ticket)} ${shown(event.actor_type)}:${shown(event.actor_name)}`;
+	const raw: unknown = event.payload;
+	const payload = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
 	switch (event.event_type) {
 		case 'forum.thread.opened':
-			return `${head} [${event.payload.priority}] ${safeLine(event.payload.title)}`;
-		case 'forum.post.added':
-			return `${head} ${safeLine(event.payload.body.length > 120 ? `${event.payload.body.slice(0, 119)}…` : event.payload.body)}`;
+			return `${head} [${shown(payload['priority'])}] ${shown(payload['title'])}`;
+		case 'forum.post.added': {
+			const body = payload['body'];
+			if (typeof body !== 'string') return `${head} ${shown(body)}`;
+			return `${head} ${safeLine(body.length > 120 ? `${body.slice(0, 119)}…` : body)}`;
+		}
 		case 'forum.assigned':
-			return `${head} → ${event.payload.to_assignee_type}:${safeLine(event.payload.to_assignee_name)}`;
+			return `${head} → ${shown(payload['to_assignee_type'])}:${shown(payload['to_assignee_name'])}`;
 		case 'forum.state.changed':
-			return `${head} ${event.payload.from_state} → ${event.payload.to_state}`;
+			return `${head} ${shown(payload['from_state'])} → ${shown(payload['to_state'])}`;
 		case 'forum.priority.changed':
-			return `${head} ${event.payload.from} → ${event.payload.to}`;
+			return `${head} ${shown(payload['from'])} → ${shown(payload['to'])}`;
 		case 'forum.sla.escalation_requested':
-			return `${head} ${event.payload.state} ${event.payload.priority} waited ${event.payload.waited_minutes}m`;
+			return `${head} ${shown(payload['state'])} ${shown(payload['priority'])} waited ${shown(payload['waited_minutes'])}m`;
 		case 'forum.integration.docs_sync.requested':
-			return `${head} trigger=${event.payload.trigger}`;
-		case 'forum.thread.closed':
+			return `${head} trigger=${shown(payload['trigger'])}`;
+		default:
 			return head;
 	}
 }
