@@ -7,6 +7,7 @@ import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js
 import type {Actor, AgentPane, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
+import {checkAgentPane} from '../forum/validate.js';
 import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
 import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
@@ -209,7 +210,8 @@ export class ForumService {
 		const [opened] = this.store.eventsAfter(0, {threadId, types: ['forum.thread.opened']}, 1);
 		return {
 			thread,
-			agentPane: (opened?.event_type === 'forum.thread.opened' && opened.payload.agent_pane) || null,
+			// An extra field of the opened event: one that does not fit (hand-edited, hostile) is ignored, never used in a tmux call.
+			agentPane: opened?.event_type === 'forum.thread.opened' && opened.payload.agent_pane && !checkAgentPane(opened.payload.agent_pane) ? opened.payload.agent_pane : null,
 			posts: this.store.posts(threadId),
 			assignments: this.store.assignments(threadId),
 			transitions: this.store.transitions(threadId),
