@@ -6,11 +6,14 @@ import {ACTOR_TYPES, PRIORITIES, type Actor, type ActorType, type Thread} from '
 import type {ForumClient} from '../service/client.js';
 import type {CommandInput, ThreadDetail} from '../service/forum-service.js';
 import {safeLine, safeText} from '../text/safe-text.js';
-import {buildFrame, detailLines, frameText, layout, type FrameInput, type Notice, type Prompt} from './frame.js';
+import {jumpToPane} from '../tmux/pane.js';
+import {decisionContextOf} from './agent-pane.js';
+import {agentPaneRows, buildFrame, detailLines, frameText, layout, type FrameInput, type Notice, type Prompt} from './frame.js';
 import {bindingFor, keyName, type Action, type View} from './keymap.js';
 import {buildQueue, nextNeedingHuman, SECTIONS} from './queue-model.js';
 import type {Snapshot} from './snapshot.js';
 import {useEditor, type Editor} from './use-editor.js';
+import {useAgentPane} from './use-agent-pane.js';
 import {useForum} from './use-forum.js';
 import {useSize} from './use-size.js';
 import {FrameView, type Theme} from './view.js';
@@ -82,6 +85,8 @@ export function DashApp(props: DashAppProps) {
 	const [filter, setFilter] = useState('');
 	const [notice, setNotice] = useState<Notice | undefined>(undefined);
 	const [loaded, setLoaded] = useState<{id: string; detail: ThreadDetail | undefined} | undefined>(undefined);
+	/** `t`: the agent's pane is shown in place of the conversation, for whichever thread is in view. */
+	const [paneShown, setPaneShown] = useState(false);
 	/** Bumped when a thread crosses its SLA: the only time-driven rebuild of the queue. */
 	const [slaEpoch, setSlaEpoch] = useState(0);
 	const lastIndex = useRef(0);
@@ -189,6 +194,7 @@ export function DashApp(props: DashAppProps) {
 	const scrollTo = (next: number) => setDetailScroll(Math.min(Math.max(0, next), detailMax));
 	const threadOf = useCallback((id: string) => feed.threads.get(id), [feed.threads]);
 	const actingOn = view === 'detail' ? (openId ? feed.threads.get(openId) : undefined) : current;
+	const paneView = useAgentPane({pane: detail?.agentPane, isActive: paneShown && detail !== undefined, now: () => client.now()});
 
 	const select = (index: number, newOffset: number) => {
 		if (entries.length === 0) return;
@@ -213,7 +219,9 @@ export function DashApp(props: DashAppProps) {
 		const before = entries.map((entry) => entry.thread.id);
 		let result;
 		try {
-			result = await client.dispatch(input);
+			// An answer given while the agent's pane was shown keeps what the operator saw of it.
+			const seen = input.type === 'answer' && paneShown && detail?.thread.id === input.threadId ? decisionContextOf(paneView, agentPaneRows(box, view)) : undefined;
+			result = await client.dispatch(seen && input.type === 'answer' ? {...input, context: seen} : input);
 		} catch (error) {
 			setNotice({text: `not done: ${(error as Error).message ?? String(error)}`, tone: 'error'});
 			setPrompt(undefined);
@@ -415,6 +423,15 @@ export function DashApp(props: DashAppProps) {
 				return setPrompt({kind: 'text', purpose: 'filter', value: filter});
 			case 'help':
 				return setHelp(true);
+			case 'agentPane':
+				if (!paneShown && !detail) return setNotice({text: 'no room for the preview here; open the thread (Enter), then t', tone: 'info'});
+				return setPaneShown(!paneShown);
+			case 'jumpToPane': {
+				const pane = detail?.agentPane;
+				if (!pane) return setNotice({text: detail ? 'no agent pane: this question was not asked from inside tmux' : 'open the thread first (Enter)', tone: 'error'});
+				void jumpToPane(pane, process.env).then((result) => setNotice(result.ok ? {text: result.value, tone: 'ok'} : {text: result.reason, tone: 'error'}));
+				return;
+			}
 			case 'quit':
 				return exit();
 			default:
@@ -462,6 +479,7 @@ export function DashApp(props: DashAppProps) {
 		now,
 		sla: client.sla,
 		threadOf,
+		agentPane: paneShown && detail ? paneView : undefined,
 	};
 	const lines = buildFrame(frameInput);
 

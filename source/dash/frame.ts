@@ -2,6 +2,7 @@
  * The whole dashboard frame as lines of styled segments: a pure function of what is on
  * screen. Ink draws it live; `--once` prints it as plain text. Never taller than rows - 1.
  */
+import {agentPaneLines, type PaneView} from './agent-pane.js';
 import type {SlaRule} from '../forum/rules.js';
 import {allowedTransitions, isEscalated, msPastSla} from '../forum/rules.js';
 import type {Thread, ThreadState} from '../forum/types.js';
@@ -64,6 +65,8 @@ export interface FrameInput {
 	sla: SlaRule;
 	/** Thread titles by id, for prompts about a thread that left the list. */
 	threadOf: (id: string) => Thread | undefined;
+	/** The agent's pane, when shown (`t`): drawn in the preview or detail instead of the conversation. */
+	agentPane?: PaneView;
 }
 
 export interface Layout {
@@ -316,11 +319,17 @@ function previewLines(input: FrameInput, box: Layout): Line[] {
 	const used = headLine.reduce((sum, s) => sum + textWidth(s.text), 0);
 	headLine.push({text: '─'.repeat(Math.max(0, width - used)), style: 'border'});
 	const title: Line = [{text: '│ ', style: 'border'}, {text: safeLine(detail.thread.title), style: 'bold'}];
+	if (input.agentPane) return [headLine, title, ...agentPaneLines(input.agentPane, width, agentPaneRows(box, 'queue') + 1)].slice(0, height).map((line) => clip(line, width));
 	const body = compactConversation(detail, input.now, width - 2).map((line): Line => [{text: '│ ', style: 'border'}, ...line]);
 	// The newest messages matter most in a preview: keep the tail.
 	const room = height - 2;
 	const tail = body.length > room ? body.slice(body.length - room) : body;
 	return [headLine, title, ...tail].slice(0, height).map((line) => clip(line, width));
+}
+
+/** Rows of pane text the preview (below its head and title) or the detail (below the question) has room for. */
+export function agentPaneRows(box: Layout, view: View): number {
+	return Math.max(0, (view === 'detail' ? box.detailHeight - 3 : box.previewHeight - 2) - 1);
 }
 
 /** Every line of the open thread: header, conversation, assignments, state history. */
@@ -437,7 +446,10 @@ export function buildFrame(input: FrameInput): Line[] {
 		lines.push(...helpLines(input.view, input.columns, box.detailHeight).slice(0, box.detailHeight));
 		while (lines.length < 2 + box.detailHeight) lines.push([]);
 	} else if (input.view === 'detail') {
-		const all = detailLines(input.detail, input, input.columns);
+		const all =
+			input.agentPane && input.detail
+				? [...detailLines(input.detail, input, input.columns).slice(0, 3), ...agentPaneLines(input.agentPane, input.columns, agentPaneRows(box, 'detail') + 1)]
+				: detailLines(input.detail, input, input.columns);
 		const start = Math.min(Math.max(0, input.detailScroll), Math.max(0, all.length - box.detailHeight));
 		lines.push(...all.slice(start, start + box.detailHeight));
 		while (lines.length < 2 + box.detailHeight) lines.push([]);

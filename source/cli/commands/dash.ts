@@ -7,7 +7,8 @@ export const dash: CommandSpec = {
 
 Opens full-screen in the terminal and updates by itself. Keys: j/k move, Tab or 1-6
 switch section, Enter open, a answer, e answer in $EDITOR, r post, A assign, s state,
-p priority, c close, / filter, ? all keys, q quit. Needs a terminal; --once prints one
+p priority, c close, / filter, t the agent's tmux pane, T jump to it, ? all keys,
+q quit. Needs a terminal; --once prints one
 plain frame (NO_COLOR-safe) for scripts and pipes.
 
 Examples:
