@@ -8,8 +8,9 @@ export const dash: CommandSpec = {
 Opens full-screen in the terminal and updates by itself. Keys: j/k move, Tab or 1-6
 switch section, Enter open, a answer, e answer in $EDITOR, r post, A assign, s state,
 p priority, c close, / filter, t the agent's tmux pane, T jump to it, ? all keys,
-q quit. Needs a terminal; --once prints one
-plain frame (NO_COLOR-safe) for scripts and pipes.
+q quit. Needs a terminal; --once prints one plain frame (NO_COLOR-safe) for scripts
+and pipes. The bell rings on each new escalation (an urgent thread, an SLA breach) unless
+--no-bell; in tmux it flags the dashboard's window when that window is not shown.
 
 Examples:
   metawsm forum dash
