@@ -424,11 +424,11 @@ export function DashApp(props: DashAppProps) {
 			case 'help':
 				return setHelp(true);
 			case 'agentPane':
-				if (!paneShown && !detail) return setNotice({text: 'no room for the preview here; open the thread (Enter), then t', tone: 'info'});
+				if (!paneShown && !targetId) return setNotice({text: 'no room for the preview here; open the thread (Enter), then t', tone: 'info'});
 				return setPaneShown(!paneShown);
 			case 'jumpToPane': {
 				const pane = detail?.agentPane;
-				if (!pane) return setNotice({text: detail ? 'no agent pane: this question was not asked from inside tmux' : 'open the thread first (Enter)', tone: 'error'});
+				if (!pane) return setNotice({text: detail ? 'no agent pane: this question was not asked from inside tmux' : targetId ? 'still loading the thread; press T again' : 'open the thread first (Enter)', tone: 'error'});
 				void jumpToPane(pane, process.env).then((result) => setNotice(result.ok ? {text: result.value, tone: 'ok'} : {text: result.reason, tone: 'error'}));
 				return;
 			}
