@@ -58,6 +58,8 @@ export interface ServiceOptions {
 	clock?: () => Date;
 	/** How often to look for commits by other processes, in ms. Default 50. */
 	pollMs?: number;
+	/** SQLite busy timeout of this connection, in ms (default 5000): the dashboard waits in short attempts so its frame keeps drawing. */
+	busyTimeoutMs?: number;
 }
 
 export type FeedListener = (events: StoredEvent[]) => void;
@@ -112,6 +114,7 @@ export class ForumService {
 		this.clock = options.clock ?? (() => new Date());
 		this.pollMs = options.pollMs ?? 50;
 		this.store = new ForumStore(options.db);
+		if (options.busyTimeoutMs !== undefined) this.store.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
 		this.emitter.setMaxListeners(0);
 	}
 
