@@ -43,7 +43,16 @@ export interface TmuxServer {
 /** A tmux server of its own (`-L`), so other suites' sessions never meet this one's. */
 export function privateTmux(label: string): TmuxServer {
 	const name = `metawsm-${label}-${process.pid}`;
-	const run = (...args: string[]) => execFileSync('tmux', ['-L', name, ...args], {encoding: 'utf8'});
+	let started = false;
+	const run = (...args: string[]) => {
+		// A session of its own keeps the server up between tests: a server that exits when the
+		// last session is killed races with the next test's new-session ("server exited unexpectedly").
+		if (!started) {
+			started = true;
+			execFileSync('tmux', ['-L', name, 'new-session', '-d', '-s', 'keep-alive', '-x', '80', '-y', '24']);
+		}
+		return execFileSync('tmux', ['-L', name, ...args], {encoding: 'utf8'});
+	};
 	const capture = (target: string, options: {join?: boolean} = {}) => run('capture-pane', '-p', ...(options.join ? ['-J'] : []), '-t', target);
 	return {
 		name,
