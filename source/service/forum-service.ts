@@ -60,6 +60,8 @@ export interface ServiceOptions {
 	pollMs?: number;
 	/** SQLite busy timeout of this connection, in ms (default 5000): the dashboard waits in short attempts so its frame keeps drawing. */
 	busyTimeoutMs?: number;
+	/** Create the database when missing (default true); read commands pass false. */
+	create?: boolean;
 }
 
 export type FeedListener = (events: StoredEvent[]) => void;
@@ -113,7 +115,7 @@ export class ForumService {
 		this.policy = options.policy ?? defaultPolicy();
 		this.clock = options.clock ?? (() => new Date());
 		this.pollMs = options.pollMs ?? 50;
-		this.store = new ForumStore(options.db);
+		this.store = new ForumStore(options.db, {create: options.create});
 		if (options.busyTimeoutMs !== undefined) this.store.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
 		this.emitter.setMaxListeners(0);
 	}

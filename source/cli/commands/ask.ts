@@ -64,6 +64,7 @@ Examples:
 		);
 		if (!wait) return 0;
 		if (!context.json) context.stderr.write(`metawsm forum ask: thread ${outcome.threadId} ${outcome.duplicate ? 'was already opened by this command id' : 'opened'}; waiting for an answer\n`);
+		context.setTitle(`metawsm forum ask --wait ${outcome.threadId}`);
 		const forum = await context.openForum();
 		return waitAndReport(context, forum, outcome.threadId, timeout);
 	},

@@ -8,6 +8,7 @@ import {formatAge} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
 import type {Context} from '../context.js';
 import {stringFlag, usage} from '../flags.js';
+import {PLAIN, type Paint} from '../color.js';
 
 /** Escalated threads listed under Forum: (the original's limit); Guidance lists them all. */
 export const STATUS_THREAD_LINES = 5;
@@ -49,8 +50,10 @@ Example:
 		const report = await forum.status(filter);
 		const now = forum.now();
 		const code = context.flags['failOnEscalation'] === true && report.escalations > 0 ? 1 : 0;
-		if (context.json) context.printJson(statusJson(report, now, forum.sla, filter));
-		else context.print(formatStatus(report, now, forum.sla));
+		const source = forum.source();
+		const where = source.kind === 'sqlite' ? {db: source.location} : {redis: source.location};
+		if (context.json) context.printJson({...statusJson(report, now, forum.sla, filter), ...where});
+		else context.print(formatStatus(report, now, forum.sla, await context.paint(), where));
 		return code;
 	},
 };
@@ -110,14 +113,17 @@ export function statusJson(report: ForumStatus, now: string, sla: SlaRule, filte
  * The original's layout: `Forum:` with a `- total= new= ... escalations=` line and up to five
  * `- thread=` lines, then `Guidance:` with a `- forum thread=` line per escalated thread.
  */
-export function formatStatus(report: ForumStatus, now: string, sla: SlaRule): string {
-	const counts = THREAD_STATES.map((state) => `${state}=${report.counts[state]}`).join(' ');
-	const lines = ['Forum:', `  - total=${report.total} ${counts} escalations=${report.escalations}`];
+export function formatStatus(report: ForumStatus, now: string, sla: SlaRule, paint: Paint = PLAIN, where: {db?: string; redis?: string} = {}): string {
+	const counts = THREAD_STATES.map((state) => `${report.counts[state] > 0 ? paint.state(state) : state}=${report.counts[state]}`).join(' ');
+	const escalations = `escalations=${report.escalations}`;
+	const lines = ['Forum:', `  - total=${report.total} ${counts} ${report.escalations > 0 ? paint.escalated(escalations) : escalations}`];
+	if (where.db !== undefined) lines.push(`  - db=${safeLine(where.db)}`);
+	if (where.redis !== undefined) lines.push(`  - redis=${safeLine(where.redis)}`);
 	for (const thread of report.escalated.slice(0, STATUS_THREAD_LINES)) {
 		const past = msPastSla(thread, now, sla);
 		const assignee = thread.assignee ? `${thread.assignee.type}/${safeLine(thread.assignee.name)}` : '-/-';
 		lines.push(
-			`  - thread=${thread.id} state=${thread.state} priority=${thread.priority} ticket=${safeLine(thread.ticket)} assignee=${assignee} posts=${thread.postsCount} updated_at=${thread.updatedAt} waited=${formatAge(Date.parse(now) - Date.parse(thread.updatedAt))}${past >= 0 ? ` past_sla=${formatAge(past)}` : ''} title=${safeLine(thread.title)}`,
+			`  - thread=${thread.id} state=${paint.state(thread.state)} priority=${paint.priority(thread.priority)} ticket=${safeLine(thread.ticket)} assignee=${assignee} posts=${thread.postsCount} updated_at=${thread.updatedAt} waited=${formatAge(Date.parse(now) - Date.parse(thread.updatedAt))}${past >= 0 ? ` past_sla=${formatAge(past)}` : ''} title=${safeLine(thread.title)}`,
 		);
 	}
 	const more = report.escalated.length - STATUS_THREAD_LINES;
@@ -125,7 +131,7 @@ export function formatStatus(report: ForumStatus, now: string, sla: SlaRule): st
 	if (report.escalated.length > 0) {
 		lines.push('Guidance:');
 		for (const thread of report.escalated) {
-			lines.push(`  - forum thread=${thread.id} state=${thread.state} priority=${thread.priority} title=${safeLine(thread.title)}`);
+			lines.push(`  - forum thread=${thread.id} state=${paint.state(thread.state)} priority=${paint.priority(thread.priority)} title=${safeLine(thread.title)}`);
 			lines.push(`    ${answerCommand(thread)}`);
 		}
 	}

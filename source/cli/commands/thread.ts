@@ -9,6 +9,7 @@ import type {CommandSpec} from '../command.js';
 import {stringFlag, threadIdFlag, usage} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
 import {decisionHeadline, decisionOf, describeChoices} from '../../forum/answers.js';
+import {PLAIN, type Paint} from '../color.js';
 
 export const thread: CommandSpec = {
 	name: 'thread',
@@ -38,7 +39,7 @@ Example:
 			context.printJson(threadDetailJson(detail, now, forum.sla));
 			return 0;
 		}
-		context.print(formatThread(detail, now, isEscalated(detail.thread, now, forum.sla)));
+		context.print(formatThread(detail, now, isEscalated(detail.thread, now, forum.sla), await context.paint()));
 		return 0;
 	},
 };
@@ -74,12 +75,12 @@ function indent(text: string): string {
 		.join('\n');
 }
 
-export function formatThread(detail: ThreadDetail, now: string, escalated: boolean): string {
+export function formatThread(detail: ThreadDetail, now: string, escalated: boolean, paint: Paint = PLAIN): string {
 	const t = detail.thread;
 	const lines = [
 		`thread ${t.id}  ${safeLine(t.title)}`,
 		`  ticket ${safeLine(t.ticket)}${t.runId ? `  run ${safeLine(t.runId)}` : ''}  agent ${safeLine(t.agentName)}`,
-		`  state ${t.state}  priority ${t.priority}${escalated ? '  ESCALATED' : ''}  assignee ${
+		`  state ${paint.state(t.state)}  priority ${paint.priority(t.priority)}${escalated ? `  ${paint.escalated('ESCALATED')}` : ''}  assignee ${
 			t.assignee ? `${t.assignee.type}:${safeLine(t.assignee.name)}` : '-'
 		}  waiting ${ageSince(t.updatedAt, now)}  version ${t.lastSequence}`,
 		...questionLines(detail),
@@ -106,7 +107,7 @@ export function formatThread(detail: ThreadDetail, now: string, escalated: boole
 	if (detail.transitions.length > 0) {
 		lines.push('', 'history:');
 		for (const tr of detail.transitions) {
-			lines.push(`  ${formatTime(tr.changedAt)}  ${tr.fromState} → ${tr.toState} by ${tr.actorType} ${safeLine(tr.actorName)}`);
+			lines.push(`  ${formatTime(tr.changedAt)}  ${paint.state(tr.fromState)} → ${paint.state(tr.toState)} by ${tr.actorType} ${safeLine(tr.actorName)}`);
 		}
 	}
 	return lines.join('\n');
