@@ -8,6 +8,8 @@ export type FlagSpec = {
 	shortFlag?: string;
 	/** Values may repeat (string flags only). */
 	isMultiple?: boolean;
+	/** Value when the flag is absent; a boolean defaulting to true is turned off with --no-NAME. */
+	default?: boolean;
 };
 
 export interface CommandSpec {

@@ -10,10 +10,15 @@ export function closest(input: string, candidates: readonly string[]): string | 
 	const typed = input.toLowerCase();
 	if (typed === '') return undefined;
 	const limit = Math.min(3, Math.max(2, Math.floor(typed.length / 3)));
-	let best: {name: string; distance: number} | undefined;
+	const letters = (word: string) => [...word].sort().join('');
+	let best: {name: string; score: number} | undefined;
 	for (const name of candidates) {
-		const distance = leven(typed, name.toLowerCase());
-		if (distance <= limit && (!best || distance < best.distance)) best = {name, distance};
+		const lower = name.toLowerCase();
+		const distance = leven(typed, lower);
+		if (distance > limit) continue;
+		// Ties go to the likelier typo: the same letters swapped (lsit → list), then the same first letter.
+		const score = distance - (letters(typed) === letters(lower) ? 0.5 : 0) - (typed[0] === lower[0] ? 0.25 : 0);
+		if (!best || score < best.score) best = {name, score};
 	}
 	if (best) return best.name;
 	const prefixed = candidates.filter((name) => typed.length >= 2 && name.startsWith(typed));

@@ -8,7 +8,9 @@ import type {Actor, Thread} from '../forum/types.js';
 import type {ForumClient} from '../service/client.js';
 import {newCommandId} from '../service/ids.js';
 import {safeText} from '../text/safe-text.js';
-import {buildFrame, detailMax, frameText, layout, queueRows, type FrameInput} from './frame.js';
+import {jumpToPane} from '../tmux/pane.js';
+import {decisionContextOf} from './agent-pane.js';
+import {agentPaneRows, buildFrame, detailMax, frameText, layout, queueRows, type FrameInput} from './frame.js';
 import {keyName} from './keymap.js';
 import {describeError, dispatchPatiently} from './patient-dispatch.js';
 import {buildQueue, SECTIONS, type Queue} from './queue-model.js';
@@ -16,6 +18,7 @@ import type {Snapshot} from './snapshot.js';
 import {cursorOf, initialState, modeOf, update, writeName, type DashState, type Effect, type Input, type World} from './state.js';
 import {useBell} from './use-bell.js';
 import {useClock} from './use-clock.js';
+import {useAgentPane} from './use-agent-pane.js';
 import {useEditor, type Editor} from './use-editor.js';
 import {useEscalation} from './use-escalation.js';
 import {useForum} from './use-forum.js';
@@ -116,6 +119,7 @@ export function DashApp(props: DashAppProps) {
 	useEffect(() => {
 		if (opened) feed.markSeen(opened);
 	}, [opened, feed]);
+	const paneView = useAgentPane({pane: shown.detail?.agentPane, isActive: state.paneShown && shown.detail !== undefined, now: () => client.now()});
 	const frameFacts = {detail: shown.detail, detailMissing: shown.missing, now, sla: client.sla, columns: size.columns, rows: size.rows};
 	const scrollMax = state.view === 'detail' ? detailMax(frameFacts) : 0;
 
@@ -127,6 +131,7 @@ export function DashApp(props: DashAppProps) {
 		listHeight: cursorWorld.listHeight,
 		detailMax: scrollMax,
 		detailHeight: box.detailHeight,
+		threadInView: targetId !== undefined,
 		editorAvailable: true,
 	};
 	const worldRef = useRef(world);
@@ -156,6 +161,13 @@ export function DashApp(props: DashAppProps) {
 				return feed.markSeen(effect.thread);
 			case 'quit':
 				return exit();
+			case 'jumpToPane': {
+				const pane = shown.detail?.agentPane;
+				const notice = (text: string, tone: 'ok' | 'error') => apply.current({type: 'notice', notice: {text, tone}});
+				if (!pane) return notice(shown.detail ? 'no agent pane: this question was not asked from inside tmux' : targetId ? 'still loading the thread; press T again' : 'open the thread first (Enter)', 'error');
+				void jumpToPane(pane, process.env).then((result) => (result.ok ? notice(result.value, 'ok') : notice(result.reason, 'error')));
+				return;
+			}
 			case 'suspend':
 				if (props.suspend) return props.suspend();
 				return apply.current({type: 'notice', notice: {text: 'no job control here; q quits', tone: 'info'}});
@@ -170,6 +182,12 @@ export function DashApp(props: DashAppProps) {
 			await feed.refresh([input.threadId]);
 			const fresh = feed.threads.get(input.threadId);
 			if (fresh) input = {...input, ifVersion: fresh.lastSequence} as typeof input;
+		}
+		// An answer given while the agent's pane was shown keeps what the operator saw of it.
+		const detail = shown.detail;
+		if (input.type === 'answer' && current.current.paneShown && detail?.thread.id === input.threadId) {
+			const context = decisionContextOf(paneView, agentPaneRows({view: current.current.view, columns: size.columns, now, sla: client.sla}, box, detail));
+			if (context) input = {...input, context};
 		}
 		const controller = new AbortController();
 		waiting.current = controller;
@@ -253,6 +271,7 @@ export function DashApp(props: DashAppProps) {
 		now,
 		sla: client.sla,
 		threadOf: (id) => feed.threads.get(id),
+		agentPane: state.paneShown && shown.detail ? paneView : undefined,
 	};
 	// Only the visible window of rows is formatted: a frame costs the same with 10 threads or 10k.
 	const lines = buildFrame(frameInput);

@@ -13,12 +13,13 @@ import type {Notice, Prompt, Waiting} from './state.js';
 import {truncate} from './text-fit.js';
 import type {View} from './keymap.js';
 import {helpLines} from './frame/help-pane.js';
-import {layout, MIN_COLUMNS, MIN_ROWS} from './frame/layout.js';
+import {layout, MIN_COLUMNS, MIN_ROWS, type Layout} from './frame/layout.js';
 import {clip, pad, type Line} from './frame/line.js';
 import {hintLine, keptLines, promptLine} from './frame/prompt-line.js';
 import {listLines} from './frame/queue-pane.js';
 import {header, noticeSegments, statusLine, tabs} from './frame/status.js';
-import {detailHeader, detailLines, previewLines} from './frame/thread-pane.js';
+import {agentPaneLines, type PaneView} from './agent-pane.js';
+import {agentPaneRows as paneRows, detailHead, detailHeader, detailLines, previewLines} from './frame/thread-pane.js';
 
 export type {Line, Segment, Style} from './frame/line.js';
 export {clip, frameText, lineText} from './frame/line.js';
@@ -60,10 +61,17 @@ export interface FrameInput {
 	sla: SlaRule;
 	/** Thread titles by id, for prompts about a thread that left the list. */
 	threadOf: (id: string) => Thread | undefined;
+	/** The agent's pane, when shown (`t`): drawn in the preview or detail instead of the conversation. */
+	agentPane?: PaneView;
 }
 
 /** Pinned lines at the top of the thread view (the thread and its title). */
 export const DETAIL_PINNED = 2;
+
+/** Rows of the agent's pane on screen (what an answer given while it is shown records). */
+export function agentPaneRows(input: Pick<FrameInput, 'view' | 'columns' | 'now' | 'sla'>, box: Layout, detail: ThreadDetail): number {
+	return paneRows(input, box, detail, DETAIL_PINNED);
+}
 
 /** How far the thread view scrolls: its body lines past one screen. */
 export function detailMax(input: Pick<FrameInput, 'detail' | 'now' | 'sla' | 'detailMissing' | 'columns' | 'rows'>): number {
@@ -84,7 +92,10 @@ export function buildFrame(input: FrameInput): Line[] {
 		while (lines.length < 2 + box.detailHeight) lines.push([]);
 	} else if (input.view === 'detail') {
 		// The thread and its title stay; the conversation scrolls under them, its position on the right.
-		const all = detailLines(input.detail, input, input.columns);
+		const all =
+			input.agentPane && input.detail
+				? [...detailHead(input.detail, input, input.columns), ...agentPaneLines(input.agentPane, input.columns, agentPaneRows(input, box, input.detail) + 1)]
+				: detailLines(input.detail, input, input.columns);
 		const height = Math.max(1, box.detailHeight - (input.detail ? DETAIL_PINNED : 0));
 		const start = Math.min(Math.max(0, input.detailScroll), Math.max(0, all.length - height));
 		const shown = all.slice(start, start + height);

@@ -61,6 +61,8 @@ export type Action =
 	| 'approve'
 	| 'deny'
 	| 'amend'
+	| 'agentPane'
+	| 'jumpToPane'
 	// bottom-line modes
 	| 'submit'
 	| 'cancel'
@@ -131,6 +133,8 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['s'], label: 's', action: 'state', description: 'change state (only moves the rules allow)', views: BOTH, hint: 'state'},
 	{keys: ['p'], label: 'p', action: 'priority', description: 'change priority', views: BOTH, hint: 'priority'},
 	{keys: ['c'], label: 'c', action: 'close', description: 'close (asks; default No)', views: BOTH, hint: 'close'},
+	{keys: ['t'], label: 't', action: 'agentPane', description: "show / hide the agent's tmux pane (live) beside its question", views: BOTH},
+	{keys: ['T'], label: 'T', action: 'jumpToPane', description: "jump to the agent's tmux pane (come back: tmux switch-client -l, prefix L)", views: BOTH},
 	{keys: ['/'], label: '/', action: 'filter', description: 'filter by title, body, ticket, agent (Esc clears)', views: ['queue'], hint: 'filter'},
 	{keys: ['?'], label: '?', action: 'help', description: 'this help', views: BOTH, hint: 'help'},
 	{keys: ['q'], label: 'q', action: 'quit', description: 'quit (terminal restored)', views: BOTH, hint: 'quit'},

@@ -69,6 +69,8 @@ export interface DashState {
 	openId: string | undefined;
 	detailScroll: number;
 	help: boolean;
+	/** `t`: the agent's tmux pane is shown in place of the conversation, for whichever thread is in view. */
+	paneShown: boolean;
 	prompt: Prompt | undefined;
 	filter: string;
 	/** Where the cursor was when the filter prompt opened: Esc goes back there. */
@@ -92,7 +94,8 @@ export interface World {
 	detailMax: number;
 	/** Body lines of the detail view (a page). */
 	detailHeight: number;
-	/** Whether the preview shows beside or below the list (acting on the cursor's thread). */
+	/** Whether a thread is in view (the preview has room, or the thread view is open): `t` needs one. */
+	threadInView: boolean;
 	editorAvailable: boolean;
 }
 
@@ -135,7 +138,9 @@ export type Effect =
 	| {type: 'refresh'; threadIds: string[]}
 	| {type: 'markSeen'; thread: Thread}
 	| {type: 'quit'}
-	| {type: 'suspend'};
+	| {type: 'suspend'}
+	/** `T`: switch the tmux client to the pane of the thread in view. */
+	| {type: 'jumpToPane'};
 
 export interface Update {
 	state: DashState;
@@ -152,6 +157,7 @@ export function initialState(queue?: Queue): DashState {
 		openId: undefined,
 		detailScroll: 0,
 		help: false,
+		paneShown: false,
 		prompt: undefined,
 		filter: '',
 		filterFrom: undefined,
@@ -406,6 +412,11 @@ function runAction(step: Step, action: Action, name: string, world: World): Upda
 			};
 		case 'help':
 			return {state: {...state, help: true}, effects: []};
+		case 'agentPane':
+			if (!state.paneShown && !world.threadInView) return {state: say(state, 'no room for the preview here; open the thread (Enter), then t', 'info'), effects: []};
+			return {state: {...state, paneShown: !state.paneShown}, effects: []};
+		case 'jumpToPane':
+			return {state, effects: [{type: 'jumpToPane'}]};
 		case 'quit':
 			return {state, effects: [{type: 'quit'}]};
 		default:

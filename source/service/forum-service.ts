@@ -4,9 +4,10 @@ import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
 import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
-import type {Actor, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
+import type {Actor, AgentPane, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
+import {checkAgentPane} from '../forum/validate.js';
 import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
 import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
@@ -28,6 +29,8 @@ export type DispatchResult =
 
 export interface ThreadDetail {
 	thread: Thread;
+	/** The tmux pane the agent asked from, as recorded in the thread's opened event; null if none. */
+	agentPane: AgentPane | null;
 	posts: Post[];
 	assignments: Assignment[];
 	transitions: Transition[];
@@ -68,7 +71,9 @@ export type FeedListener = (events: StoredEvent[]) => void;
  * version it was made on, or a generated thread id. Equal content gives an equal fingerprint.
  */
 export function commandFingerprint(input: CommandInput): string {
-	const {commandId: _id, ifVersion: _version, ...content} = input;
+	// Where the agent asked from and what the operator saw are circumstances, not content: a
+	// retry from another pane, or after the pane scrolled, is the same command.
+	const {commandId: _id, ifVersion: _version, agentPane: _pane, context: _context, ...content} = input as CommandInput & {agentPane?: unknown; context?: unknown};
 	const canonical = (value: unknown): unknown => {
 		if (Array.isArray(value)) return value.map(canonical);
 		if (value && typeof value === 'object') {
@@ -207,8 +212,11 @@ export class ForumService {
 	getThread(threadId: string): ThreadDetail | undefined {
 		const thread = this.store.read(() => this.store.loadThread(threadId));
 		if (!thread) return undefined;
+		const [opened] = this.store.eventsAfter(0, {threadId, types: ['forum.thread.opened']}, 1);
 		return {
 			thread,
+			// An extra field of the opened event: one that does not fit (hand-edited, hostile) is ignored, never used in a tmux call.
+			agentPane: opened?.event_type === 'forum.thread.opened' && opened.payload.agent_pane && !checkAgentPane(opened.payload.agent_pane) ? opened.payload.agent_pane : null,
 			posts: this.store.posts(threadId),
 			assignments: this.store.assignments(threadId),
 			transitions: this.store.transitions(threadId),

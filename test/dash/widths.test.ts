@@ -55,7 +55,7 @@ describe('text widths', () => {
 	it('an emoji author name in the preview is cut by cells, not into half a surrogate pair', () => {
 		const thread = makeThread({createdBy: {type: 'agent', name: 'x🚀🚀🚀🚀🚀🚀🚀'}, title: 'robots', updatedAt: T0});
 		const list = [thread];
-		const lines = buildFrame(frameInput(list, {columns: 100, rows: 40}, {detail: {thread, posts: [], assignments: [], transitions: []}}));
+		const lines = buildFrame(frameInput(list, {columns: 100, rows: 40}, {detail: {thread, posts: [], assignments: [], transitions: [], agentPane: null}}));
 		// Ink draws each segment as its own Text: half a pair in one segment is `��` on screen.
 		for (const segment of lines.flat()) {
 			expect(segment.text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);

@@ -93,7 +93,7 @@ describe('a repository with the Go original’s database', () => {
 		expect(events.every((e) => e.command_id.startsWith('import:'))).toBe(true);
 
 		const text = await forum('thread', '--thread-id', 'thr-ops7');
-		expect(text.stdout).toContain('human alice:');
+		expect(text.stdout).toContain('human alice answered:');
 		expect(text.stdout).toContain('state answered  priority urgent  assignee operator:ops');
 
 		const verify = await forum('rebuild', '--verify');

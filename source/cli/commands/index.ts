@@ -7,6 +7,7 @@ import {dash} from './dash.js';
 import {docsSync} from './docs-sync.js';
 import {importCommand} from './import.js';
 import {list} from './list.js';
+import {mcp} from './mcp.js';
 import {post} from './post.js';
 import {priority} from './priority.js';
 import {rebuild} from './rebuild.js';
@@ -18,4 +19,4 @@ import {wait} from './wait.js';
 import {watch} from './watch.js';
 
 /** Every `metawsm forum` subcommand, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [ask, wait, post, answer, assign, state, priority, close, list, thread, watch, status, dash, serve, rebuild, docsSync, importCommand];
+export const COMMANDS: readonly CommandSpec[] = [ask, wait, post, answer, assign, state, priority, close, list, thread, watch, status, dash, mcp, serve, rebuild, docsSync, importCommand];

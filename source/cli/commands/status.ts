@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import {msPastSla, waitedMinutes, type SlaRule} from '../../forum/rules.js';
 import {THREAD_STATES, type Thread} from '../../forum/types.js';
 import type {ForumStatus} from '../../service/forum-service.js';
@@ -5,7 +6,8 @@ import {threadJson} from '../../service/json.js';
 import {safeLine} from '../../text/safe-text.js';
 import {formatAge} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
-import {stringFlag} from '../flags.js';
+import type {Context} from '../context.js';
+import {stringFlag, usage} from '../flags.js';
 import {PLAIN, type Paint} from '../color.js';
 
 /** Escalated threads listed under Forum: (the original's limit); Guidance lists them all. */
@@ -14,7 +16,7 @@ export const STATUS_THREAD_LINES = 5;
 export const status: CommandSpec = {
 	name: 'status',
 	summary: 'counts by state, escalations, and what to do about them',
-	usage: `metawsm forum status [--ticket T] [--run-id R] [--json] [--fail-on-escalation]
+	usage: `metawsm forum status [--ticket T] [--run-id R] [--json | --format tmux] [--fail-on-escalation]
 
 Prints the Forum: block (counts by state and escalations), up to ${STATUS_THREAD_LINES} escalated
 threads, and a Guidance: line per escalated thread followed by the command that answers it.
@@ -22,16 +24,28 @@ A thread is escalated while it is new or waiting_human and either high/urgent or
 (forum.sla.escalation_minutes, per priority: forum.sla.escalation_minutes_by_priority).
 Exits 0; with --fail-on-escalation, exits 1 when any thread is escalated.
 
+--format tmux prints one short segment for tmux's status-right: ⚑N threads that need a human,
+!N of them escalated, with #[fg=...] styles; nothing when nothing waits, and nothing when the
+database does not exist yet (it is never created); ⚑? when the forum cannot be read.
+
 Example:
   metawsm forum status --ticket OPS-7
-  watch -n 30 metawsm forum status --fail-on-escalation`,
+  watch -n 30 metawsm forum status --fail-on-escalation
+  tmux set -g status-right '#(metawsm forum status --format tmux --db ~/work/.metawsm/metawsm.db) %H:%M'`,
 	flags: {
 		ticket: {type: 'string', description: 'only this ticket'},
 		runId: {type: 'string', description: 'only this run'},
 		failOnEscalation: {type: 'boolean', description: 'exit 1 when any thread is escalated'},
+		format: {type: 'string', description: 'text (default) or tmux: a status-right segment such as ⚑3 !1'},
 	},
 	async run(context) {
 		const filter = {ticket: stringFlag(context.flags, 'ticket'), runId: stringFlag(context.flags, 'runId')};
+		const format = stringFlag(context.flags, 'format')?.trim().toLowerCase() ?? 'text';
+		if (format !== 'text' && format !== 'tmux') throw usage('invalid_flag', `unknown --format "${format.slice(0, 20)}"; use text or tmux (or --json)`);
+		if (format === 'tmux') {
+			if (context.json) throw usage('conflicting_flags', 'give either --json or --format tmux, not both');
+			return tmuxStatus(context, filter);
+		}
 		const forum = await context.openForum();
 		const report = await forum.status(filter);
 		const now = forum.now();
@@ -43,6 +57,30 @@ Example:
 		return code;
 	},
 };
+
+/**
+ * `⚑3 !1`: threads that need a human, and how many of them are escalated, styled for tmux.
+ * Empty when nothing waits. tmux shows whatever is on stdout, so a failure is a visible `⚑?`.
+ */
+export function tmuxSegment(report: Pick<ForumStatus, 'counts' | 'escalations'>): string {
+	const waiting = report.counts.new + report.counts.waiting_human;
+	if (waiting === 0) return '';
+	const flag = `#[fg=yellow,bold]⚑${waiting}#[default]`;
+	return report.escalations > 0 ? `${flag} #[fg=white,bg=red,bold]!${report.escalations}#[default]` : flag;
+}
+
+async function tmuxStatus(context: Context, filter: {ticket?: string; runId?: string}): Promise<number> {
+	// A status line runs this every few seconds from wherever: never create a database there.
+	if (!context.isRemote() && !fs.existsSync(context.dbPath())) return 0;
+	try {
+		const forum = await context.openForum();
+		context.print(tmuxSegment(await forum.status(filter)));
+		return 0;
+	} catch (error) {
+		context.print('#[fg=red]⚑?#[default]');
+		return context.fail(error);
+	}
+}
 
 /** The command that answers an escalated thread. */
 export function answerCommand(thread: Pick<Thread, 'id'>): string {

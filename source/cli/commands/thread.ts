@@ -1,5 +1,6 @@
 import {ForumError} from '../../forum/errors.js';
 import {isEscalated} from '../../forum/rules.js';
+import type {DecisionContext} from '../../forum/types.js';
 import type {ThreadDetail} from '../../service/forum-service.js';
 import {threadDetailJson} from '../../service/json.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
@@ -60,6 +61,13 @@ function questionLines(detail: ThreadDetail): string[] {
 	return lines;
 }
 
+/** What the operator saw of the agent's pane when answering: the hash, then the excerpt. */
+function contextLines(context: DecisionContext): string[] {
+	const shown = `${context.bytes} bytes shown at ${formatTime(context.captured_at)}, sha256 ${context.sha256.slice(0, 16)}…`;
+	const excerpt = safeText(context.excerpt, {multiline: true}).split('\n').map((line) => `    │ ${line}`);
+	return [`    seen: agent pane ${safeLine(context.pane_id)}, ${shown}${Buffer.byteLength(context.excerpt) < context.bytes ? ' (last part below)' : ''}`, ...excerpt];
+}
+
 function indent(text: string): string {
 	return text
 		.split('\n')
@@ -76,6 +84,7 @@ export function formatThread(detail: ThreadDetail, now: string, escalated: boole
 			t.assignee ? `${t.assignee.type}:${safeLine(t.assignee.name)}` : '-'
 		}  waiting ${ageSince(t.updatedAt, now)}  version ${t.lastSequence}`,
 		...questionLines(detail),
+		...(detail.agentPane ? [`  agent pane ${safeLine(detail.agentPane.pane_id)}${detail.agentPane.target ? ` (${safeLine(detail.agentPane.target)})` : ''} on ${safeLine(detail.agentPane.host)}`] : []),
 		'',
 		`${formatTime(t.createdAt)}  ${t.createdBy.type} ${safeLine(t.createdBy.name)} asked:`,
 		indent(safeText(t.body, {multiline: true})),
@@ -86,6 +95,7 @@ export function formatThread(detail: ThreadDetail, now: string, escalated: boole
 			: '';
 		lines.push(`${formatTime(post.createdAt)}  ${post.authorType} ${safeLine(post.authorName)}${mark}:`);
 		if (post.body.trim() !== '') lines.push(indent(safeText(post.body, {multiline: true})));
+		if (post.answer?.context) lines.push(...contextLines(post.answer.context));
 	}
 	if (detail.assignments.length > 0) {
 		lines.push('', 'assignments:');

@@ -5,6 +5,7 @@ import type {Answer, Question, Thread} from '../../forum/types.js';
 import type {ThreadDetail} from '../../service/forum-service.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
 import {formatAge} from '../../text/time.js';
+import {agentPaneLines} from '../agent-pane.js';
 import {choiceList} from '../state.js';
 import {fit, textWidth, truncate, wrap} from '../text-fit.js';
 import type {FrameInput} from '../frame.js';
@@ -136,13 +137,8 @@ export function previewLines(input: FrameInput, box: Layout): Line[] {
 	const used = lineWidth(headLine);
 	headLine.push({text: '─'.repeat(Math.max(0, width - used)), style: 'border'});
 	const title: Line = [{text: '│ ', style: 'border'}, {text: safeLine(detail.thread.title), style: 'bold'}];
-	const decision = decisionOf(detail.thread);
-	const question = detail.thread.question;
-	const asks: Line[] = decision
-		? [[{text: '│ ', style: 'border'}, ...decisionLine(decision)]]
-		: question.kind !== 'text'
-			? [[{text: '│ ', style: 'border'}, {text: questionText(question), style: 'bold'}]]
-			: [];
+	const asks = previewAsks(detail);
+	if (input.agentPane) return [headLine, title, ...asks, ...agentPaneLines(input.agentPane, width, height - 2 - asks.length)].slice(0, height).map((line) => clip(line, width));
 	// The newest messages matter most in a preview: keep the tail, with its author.
 	const room = height - 2 - asks.length;
 	const tail = conversationTail(detail, input.now, width - 2, room).map((line): Line => [{text: '│ ', style: 'border'}, ...line]);
@@ -191,4 +187,31 @@ export function detailHeader(detail: ThreadDetail | undefined, input: Pick<Frame
 	const room = Math.max(0, width - textWidth(right));
 	const head: Line = [...pad(clip([{text: ' '}, ...describeThread(t, input), {text: ` · ${t.id}`, style: 'dim'}], room), room), {text: right, style: 'dim'}];
 	return [head as Line, clip([{text: ' '}, {text: safeLine(t.title), style: 'title'}], width)];
+}
+
+/** The preview's line about the question under its title: the decision, or the options asked. */
+function previewAsks(detail: ThreadDetail): Line[] {
+	const decision = decisionOf(detail.thread);
+	const question = detail.thread.question;
+	if (decision) return [[{text: '│ ', style: 'border'}, ...decisionLine(decision)]];
+	if (question.kind !== 'text') return [[{text: '│ ', style: 'border'}, {text: questionText(question), style: 'bold'}]];
+	return [];
+}
+
+/** The thread view's lines above the conversation (question, decision, a blank): what stays above the agent's pane. */
+export function detailHead(detail: ThreadDetail, input: Pick<FrameInput, 'now' | 'sla' | 'detailMissing'>, width: number): Line[] {
+	const lines = detailLines(detail, input, width);
+	const blank = lines.findIndex((line) => line.length === 0);
+	return lines.slice(0, blank < 0 ? lines.length : blank + 1);
+}
+
+/**
+ * Rows of pane text on screen: the preview below its head, title and question line, or the
+ * thread view below its pinned header and the question. The frame draws that many; an answer records that many.
+ */
+export function agentPaneRows(input: Pick<FrameInput, 'view' | 'columns' | 'now' | 'sla'>, box: Layout, detail: ThreadDetail, pinned: number): number {
+	const above = input.view === 'detail' ? pinned + detailHead(detail, input, input.columns).length : 2 + previewAsks(detail).length;
+	const height = input.view === 'detail' ? box.detailHeight : box.previewHeight;
+	// One row is the pane's own rule.
+	return Math.max(0, height - above - 1);
 }
