@@ -234,3 +234,13 @@ export function hintBar(view: View, context: HintContext = {}, keymap: readonly 
 		.filter((binding) => binding.hintWhen === undefined || (binding.hintWhen === 'answered' ? context.answered === true : binding.hintWhen === context.question))
 		.map((binding) => ({key: binding.action === 'choose' ? `1-${context.choices ?? 9}` : binding.keys[0]!, word: binding.hint!}));
 }
+
+/** The whole keyboard as plain text for `dash --help`: `  j ↓        next thread …`, grouped by where the keys work. */
+export function keyHelp(keymap: readonly KeyBinding[] = KEYMAP): string {
+	const groups = new Map<string, KeyBinding[]>();
+	for (const binding of keymap) groups.set(whereOf(binding), [...(groups.get(whereOf(binding)) ?? []), binding]);
+	const width = Math.max(...keymap.map((binding) => binding.label.length));
+	return [...groups]
+		.map(([where, bindings]) => [`${where}:`, ...bindings.map((binding) => `  ${binding.label.padEnd(width)}  ${binding.description}`)].join('\n'))
+		.join('\n');
+}

@@ -15,6 +15,8 @@ export const OPERATOR: Actor = {type: 'operator', name: 'ops'};
 export const KEYS = {
 	down: '\u001B[B',
 	up: '\u001B[A',
+	left: '\u001B[D',
+	right: '\u001B[C',
 	pageDown: '\u001B[6~',
 	pageUp: '\u001B[5~',
 	enter: '\r',
@@ -82,6 +84,8 @@ export interface Dash {
 	frame(): string;
 	lines(): string[];
 	press(...keys: string[]): Promise<void>;
+	/** Write bytes in one read (several keys at once), without waiting for the frame. */
+	write(bytes: string): Promise<void>;
 	type(text: string): Promise<void>;
 	/** Resolve when the frame satisfies `predicate`; fail with the last frame after `timeoutMs`. */
 	waitFor(predicate: (frame: string) => boolean, timeoutMs?: number): Promise<string>;
@@ -124,6 +128,9 @@ export async function mountDash(forum: Forum, props: Partial<DashAppProps> = {})
 		frame,
 		lines: () => frame().split('\n'),
 		press,
+		write: async (bytes: string) => {
+			app.stdin.write(bytes);
+		},
 		type: async (text: string) => {
 			for (const char of text) await press(char);
 		},

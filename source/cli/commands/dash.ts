@@ -1,23 +1,28 @@
 import type {CommandSpec} from '../command.js';
 import {localClient} from '../../service/client.js';
+import {keyHelp} from '../../dash/keymap.js';
 import {stringFlag} from '../flags.js';
 
 export const dash: CommandSpec = {
 	name: 'dash',
 	summary: 'the live triage dashboard (Ink); --once prints one frame',
-	usage: `metawsm forum dash [--demo] [--once] [--no-bell] [--actor-name NAME]
+	// Drawn from the dashboard's key registry, like its `?` overlay and the README table.
+	get usage() {
+		return `metawsm forum dash [--demo] [--once] [--no-bell] [--actor-name NAME]
 
-Opens full-screen in the terminal and updates by itself. Keys: j/k move, Tab or 1-6
-switch section, Enter open, a answer, e answer in $EDITOR, r post, A assign, s state,
-p priority, c close, / filter, t the agent's tmux pane, T jump to it, ? all keys,
-q quit. Needs a terminal; --once prints one plain frame (NO_COLOR-safe) for scripts
-and pipes. The bell rings on each new escalation (an urgent thread, an SLA breach) unless
---no-bell; in tmux it flags the dashboard's window when that window is not shown.
+Opens full-screen in the terminal and updates by itself. Needs a terminal; --once prints one
+plain frame (NO_COLOR-safe) for scripts and pipes. The bell rings on each new escalation (an
+urgent thread, an SLA breach) unless --no-bell; in tmux it flags the dashboard's window when
+that window is not shown.
+
+Keys (? in the dashboard shows those of where you are):
+${keyHelp()}
 
 Examples:
   metawsm forum dash
   metawsm forum dash --demo          # temporary database, sample threads, simulated agents
-  metawsm forum dash --once | head   # the queue as text`,
+  metawsm forum dash --once | head   # the queue as text`;
+	},
 	flags: {
 		demo: {type: 'boolean', description: 'seed demo data (a temporary database unless --db) and simulate agents'},
 		once: {type: 'boolean', description: 'print one frame of the queue and exit (no TTY needed)'},
