@@ -39,8 +39,8 @@ export interface DashAppProps {
 	bell?: () => void;
 	/** Answer in an editor; default $EDITOR through the terminal. */
 	editor?: Editor;
-	/** Ctrl-Z: stop the job and give the terminal back until `fg`; undefined where there is no job control (tests). */
-	suspend?: () => void;
+	/** Ctrl-Z: stop the job and give the terminal back until `fg`, then call `onResume`; undefined where there is no job control (tests). */
+	suspend?: (onResume: () => void) => void;
 	/** Called after the editor gave the terminal back: redraw everything. */
 	onResume?: () => void;
 	/** The app owns the alternate screen (the editor leaves it while it runs). */
@@ -99,6 +99,7 @@ export function DashApp(props: DashAppProps) {
 	);
 
 	const [state, setState] = useState<DashState>(() => initialState(queueFor('')));
+	const [, setRedraw] = useState(0);
 	// Keys can arrive several in one read: each applies to the state the one before left.
 	const current = useRef(state);
 
@@ -169,7 +170,8 @@ export function DashApp(props: DashAppProps) {
 				return;
 			}
 			case 'suspend':
-				if (props.suspend) return props.suspend();
+				// Back from `fg`: draw the whole frame again.
+				if (props.suspend) return props.suspend(() => setRedraw((n) => n + 1));
 				return apply.current({type: 'notice', notice: {text: 'no job control here; q quits', tone: 'info'}});
 		}
 	};

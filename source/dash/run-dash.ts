@@ -168,7 +168,11 @@ async function runLive(options: DashOptions, client: ForumClient, snapshot: Snap
 				bell: options.bell ? () => void stdout.write('\u0007') : undefined,
 				alternateScreen: true,
 				onResume: () => redraw.clear(),
-				suspend: () => guard.suspend(() => redraw.clear()),
+				suspend: (onResume) =>
+					guard.suspend(() => {
+						redraw.clear();
+						onResume();
+					}),
 				// The SLA pass, run by the dashboard when its queue shows unrecorded escalations (a local
 				// database only; a remote view leaves that to `serve`), in slices so keys never wait on it.
 				escalate: client.source().kind === 'sqlite' && !options.remote ? () => escalateDue(client, {sliceMs: 8, signal: quit.signal}) : undefined,

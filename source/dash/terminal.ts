@@ -55,7 +55,11 @@ export function enterAlternateScreen(
 		const wasRaw = options.stdin?.isRaw === true;
 		rawMode(false);
 		write(LEAVE_ALTERNATE_SCREEN);
+		// A frame scheduled before the stop would land on the shell's screen on `fg`: drop output until then.
+		const original = stdout.write;
+		stdout.write = (() => true) as typeof stdout.write;
 		process.once('SIGCONT', () => {
+			stdout.write = original;
 			if (restored) return;
 			write(ENTER_ALTERNATE_SCREEN + HIDE_CURSOR);
 			if (wasRaw) rawMode(true);
