@@ -1,6 +1,7 @@
 import {ForumError} from '../../forum/errors.js';
 import type {Question} from '../../forum/types.js';
 import {MAX_CHOICES} from '../../forum/types.js';
+import {checkLine, LIMITS} from '../../forum/validate.js';
 import type {CommandSpec} from '../command.js';
 import {EXIT_DENIED, EXIT_TIMEOUT, waitAndReport} from '../decision.js';
 import {BODY_FLAGS, WRITE_FLAGS, bodyFlag, integerFlag, priorityFlag, requiredFlag, stringFlag, timeoutFlag, usage, type Flags} from '../flags.js';
@@ -53,7 +54,9 @@ Examples:
 		const named = stringFlag(flags, 'agent')?.trim();
 		const asked = context.actor('agent');
 		// The agent asks as itself: without --actor-name an agent's posts carry its --agent name, not the OS user.
-		const actor = named && asked.type === 'agent' && stringFlag(flags, 'actorName') === undefined ? {type: asked.type, name: named} : asked;
+		// A bad --agent is refused as the agent name it is (by the rules), not as an actor name.
+		const asAuthor = named !== undefined && asked.type === 'agent' && stringFlag(flags, 'actorName') === undefined && !checkLine('--agent', named, LIMITS.nameChars);
+		const actor = asAuthor ? {type: asked.type, name: named} : asked;
 		const agentName = named ?? actor.name;
 		const threadId = stringFlag(flags, 'threadId')?.trim();
 		const wait = flags['wait'] === true;
