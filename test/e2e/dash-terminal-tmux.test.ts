@@ -25,7 +25,8 @@ const keys = (...k: string[]) => tmux.run('send-keys', '-t', session!, ...k);
 const literal = (text: string) => tmux.run('send-keys', '-t', session!, '-l', text);
 const until = (what: string, predicate: (screen: string) => boolean, timeoutMs?: number) => tmux.until(what, session!, predicate, timeoutMs);
 const selectedRow = (screen: string) => screen.split('\n').find((line) => line.startsWith('▶')) ?? '';
-const onShell = (screen: string) => screen.includes(PROMPT) && !screen.includes('metawsm forum  needs human');
+/** A fresh prompt under the command line: the dashboard has left the screen and its process is done (or stopped). */
+const onShell = (screen: string) => screen.split(PROMPT).length - 1 >= 2 && !screen.includes('metawsm forum  needs human');
 
 async function ask(ticket: string, title: string, priority = 'normal'): Promise<void> {
 	const result = await forum(['ask', '--ticket', ticket, '--agent', 'builder', '--title', title, '--body', `${title}?`, '--priority', priority]);
