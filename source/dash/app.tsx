@@ -6,6 +6,7 @@ import {render, useApp, useInput, type Instance, type Key, type RenderOptions} f
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Actor, Thread} from '../forum/types.js';
 import type {ForumClient} from '../service/client.js';
+import type {ThreadDetail} from '../service/forum-service.js';
 import {newCommandId} from '../service/ids.js';
 import {safeText} from '../text/safe-text.js';
 import {jumpToPane} from '../tmux/pane.js';
@@ -31,6 +32,8 @@ export interface DashAppProps {
 	/** The operator: acts in dispatch, owns the seen cursors, is "me" for assignments. */
 	operator: Actor;
 	initial: Snapshot;
+	/** The first selected thread's detail, loaded with the snapshot: the first frame shows its preview. */
+	initialDetail?: ThreadDetail;
 	theme?: Theme;
 	/** Fixed pane size (tests); default the terminal's. */
 	columns?: number;
@@ -113,6 +116,7 @@ export function DashApp(props: DashAppProps) {
 		client,
 		threadId: targetId,
 		version: targetId ? feed.threads.get(targetId)?.lastSequence : undefined,
+		initial: props.initialDetail,
 		onError: (text) => apply.current({type: 'notice', notice: {text, tone: 'error'}}),
 	});
 	// The thread view marks what it shows seen (again when a new event arrives while it is open).

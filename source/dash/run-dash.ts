@@ -159,11 +159,15 @@ async function runLive(options: DashOptions, client: ForumClient, snapshot: Snap
 	try {
 		if (demo) stops.push(startSimulation(client));
 		const redraw = {clear: () => {}};
+		// The first frame with its preview: no second render while the operator's first key comes in.
+		const first = buildQueue({threads: snapshot.threads.values(), seen: snapshot.seen, me: operator.name, now: client.now(), sla: client.sla, filter: ''}).sections.needs_human[0];
+		const initialDetail = first ? await client.getThread(first.thread.id) : undefined;
 		const instance = renderDash(
 			{
 				client,
 				operator,
 				initial: snapshot,
+				initialDetail,
 				theme: options.color ? 'color' : 'mono',
 				bell: options.bell ? () => void stdout.write('\u0007') : undefined,
 				alternateScreen: true,

@@ -13,6 +13,8 @@ export interface ThreadDetailOptions {
 	/** Called with each loaded detail (the thread view marks it seen). */
 	onLoaded?: (detail: ThreadDetail) => void;
 	onError?: (message: string) => void;
+	/** Already loaded (the first frame's preview): shown at once, no second render right after the first. */
+	initial?: ThreadDetail;
 }
 
 export interface LoadedDetail {
@@ -21,10 +23,12 @@ export interface LoadedDetail {
 	missing: boolean;
 }
 
-export function useThreadDetail({client, threadId, version, onLoaded, onError}: ThreadDetailOptions): LoadedDetail {
-	const [loaded, setLoaded] = useState<{id: string; detail: ThreadDetail | undefined} | undefined>(undefined);
+export function useThreadDetail({client, threadId, version, onLoaded, onError, initial}: ThreadDetailOptions): LoadedDetail {
+	const [loaded, setLoaded] = useState<{id: string; detail: ThreadDetail | undefined; version?: number} | undefined>(initial ? {id: initial.thread.id, detail: initial, version: initial.thread.lastSequence} : undefined);
 	useEffect(() => {
 		if (!threadId) return;
+		// The given first detail is current: no load for it.
+		if (loaded?.version !== undefined && loaded.id === threadId && loaded.version === version) return;
 		let live = true;
 		client.getThread(threadId).then(
 			(detail) => {

@@ -225,6 +225,8 @@ export class ForumService {
 
 	/** Threads matching the filter, in queue order. */
 	listThreads(filter: ListFilter = {}): Thread[] {
+		// The SLA pass's pages need no order: the first `limit` due threads, without sorting them all.
+		if (filter.escalationDue && !filter.escalatedFirst) return this.store.threads(filter, {top: filter.limit});
 		if (!filter.escalatedFirst) return this.store.threads(filter, {ordered: true, top: filter.limit});
 		// Escalation depends on the clock: the SQL order is given the time and SLA to judge it by.
 		return this.store.threads(filter, {escalation: {now: this.now(), sla: this.sla}, top: filter.limit});
