@@ -16,6 +16,8 @@ export interface SourceInfo {
 	location: string;
 	/** Redis link, when there is one: connected, reconnecting, or off. */
 	redis?: {url: string; state: 'connected' | 'reconnecting' | 'off'; lagEvents?: number};
+	/** Set when a remote view cannot be complete (stream trimmed past serve's snapshot, no serve): why. */
+	partial?: string;
 }
 
 export interface ForumClient {

@@ -9,6 +9,9 @@ import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
 import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
 import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
+import type {SignedCommandRecord} from '../store/meta.js';
+import type {ProjectionSnapshot} from '../store/snapshot.js';
+import {checkIdentity, describeChange, headerMark, identityOf, type FileIdentity} from './file-identity.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
 
 /** A command before dispatch fills in what the caller may omit. */
@@ -45,6 +48,8 @@ export interface ForumStatus {
 	escalations: number;
 	escalated: Thread[];
 	lastSequence: number;
+	/** A remote view that cannot be complete says why; counts may then be short. */
+	partial?: string;
 }
 
 export interface ServiceOptions {
@@ -92,7 +97,7 @@ export function defaultActorName(): string {
 }
 
 export class ForumService {
-	readonly store: ForumStore;
+	private currentStore: ForumStore;
 	readonly policy: Policy;
 	readonly clock: () => Date;
 	private readonly pollMs: number;
@@ -101,13 +106,118 @@ export class ForumService {
 	private walTimer: NodeJS.Timeout | undefined;
 	private seenVersion = -1;
 	private feedCursor = 0;
+	private readonly warningListeners = new Set<WarningListener>();
+	/** The file this process opened (device, inode, header mark); undefined for `:memory:`. */
+	private opened: (FileIdentity & {mark: number | undefined}) | undefined;
+	/** Set while the database path is not the file this process opened. */
+	private replaced: string | undefined;
 
 	constructor(options: ServiceOptions) {
 		this.policy = options.policy ?? defaultPolicy();
 		this.clock = options.clock ?? (() => new Date());
 		this.pollMs = options.pollMs ?? 50;
-		this.store = new ForumStore(options.db);
+		this.currentStore = this.openStore(options.db);
 		this.emitter.setMaxListeners(0);
+	}
+
+	/** The SQLite store; replaced when the database file is (see fileProblem). */
+	get store(): ForumStore {
+		return this.currentStore;
+	}
+
+	private openStore(file: string): ForumStore {
+		const store = new ForumStore(file);
+		store.onWarning((bad) => {
+			for (const listener of this.warningListeners) listener(bad);
+		});
+		const identity = file === ':memory:' ? undefined : identityOf(file);
+		this.opened = identity && {...identity, mark: headerMark(file)};
+		return store;
+	}
+
+	/**
+	 * Why the database path is no longer the file this process opened (removed, another file
+	 * moved there, a backup copied over it), or undefined. Checked on every poll and before
+	 * every write. A new file at the path is reopened; an overwritten one is left alone.
+	 */
+	fileProblem(): string | undefined {
+		if (!this.opened) return undefined;
+		const file = this.currentStore.file;
+		const check = checkIdentity(file, this.opened);
+		if (check.same) {
+			this.replaced = undefined;
+			this.opened.mark ??= headerMark(file);
+			return undefined;
+		}
+		const message = describeChange(file, check);
+		if (check.kind === 'moved') {
+			// Another inode: closing ours folds our WAL into the old file, so the new one opens clean.
+			try {
+				const old = this.currentStore;
+				this.currentStore = this.openStore(file);
+				old.close();
+			} catch (error) {
+				if (this.replaced !== message) this.fail(error);
+				this.replaced = message;
+				return message;
+			}
+			this.replaced = undefined;
+			this.seenVersion = -1;
+			this.feedCursor = -1;
+			this.fail(new ForumError('runtime', 'database_replaced', message));
+			return undefined;
+		}
+		if (this.replaced !== message) {
+			this.replaced = message;
+			this.fail(new ForumError('runtime', 'database_replaced', message));
+		}
+		return message;
+	}
+
+	/** This forum's id, made once in SQLite; names its streams on Redis. */
+	forumId(): string {
+		return this.store.read(() => this.store.meta.forumId());
+	}
+
+	/** A value of forum_meta (transport state). */
+	meta(key: string): string | undefined {
+		return this.store.read(() => this.store.meta.get(key));
+	}
+
+	/** A consumer's cursor (forum_checkpoints). */
+	checkpoint(consumer: string): number {
+		return this.store.checkpoint(consumer);
+	}
+
+	/** Set a consumer's cursor, and forum_meta values with it, in one transaction. */
+	setCheckpoint(consumer: string, sequence: number, meta: Record<string, string> = {}): void {
+		this.store.write(() => {
+			this.store.setCheckpoint(consumer, sequence, this.now());
+			for (const [key, value] of Object.entries(meta)) this.store.meta.set(key, value);
+		});
+	}
+
+	/** Readable events after `cursor` and where to read on from (bad rows skipped). */
+	eventPage(cursor: number, limit = 1000): ReturnType<ForumStore['eventPage']> {
+		return this.store.eventPage(cursor, {}, limit);
+	}
+
+	/** The event id at `sequence`, if that row exists. */
+	eventIdAt(sequence: number): string | undefined {
+		return this.store.eventsBetween(sequence, sequence)[0]?.event_id;
+	}
+
+	/** The projections at the log's end (what a remote view starts from). */
+	snapshot(): ProjectionSnapshot {
+		return this.store.snapshot();
+	}
+
+	signedCommand(commandId: string): SignedCommandRecord | undefined {
+		return this.store.read(() => this.store.meta.signedCommand(commandId));
+	}
+
+	recordSignedCommand(record: SignedCommandRecord): void {
+		this.store.write(() => this.store.meta.recordSignedCommand(record));
 	}
 
 	get sla(): SlaRule {
@@ -127,6 +237,8 @@ export class ForumService {
 		if (!this.policy.forum.enabled) {
 			throw new ForumError('refused', 'forum_disabled', 'the forum is disabled by policy (forum.enabled is false)');
 		}
+		const replaced = this.fileProblem();
+		if (replaced) throw new ForumError('runtime', 'database_replaced', `${replaced}; nothing was written`);
 		const fingerprint = commandFingerprint(input);
 		const command = {...input, commandId} as Command;
 		if (command.type === 'ask' && command.threadId === undefined) command.threadId = newThreadId();
@@ -295,7 +407,8 @@ export class ForumService {
 
 	/** Bad events skipped by a read (feed, eventsAfter, rebuild), once per sequence; the CLI prints them on stderr. */
 	onWarning(listener: WarningListener): () => void {
-		return this.store.onWarning(listener);
+		this.warningListeners.add(listener);
+		return () => void this.warningListeners.delete(listener);
 	}
 
 	close(): void {
@@ -335,6 +448,7 @@ export class ForumService {
 		this.feedCursor = this.store.lastSequence();
 		this.timer = setInterval(() => {
 			try {
+				if (this.fileProblem()) return;
 				const version = this.store.dataVersion();
 				if (version === this.seenVersion) return;
 				this.seenVersion = version;

@@ -34,9 +34,11 @@ Example:
 		const forum = await context.openForum();
 		const report = await forum.status(filter);
 		const now = forum.now();
-		const code = context.flags['failOnEscalation'] === true && report.escalations > 0 ? 1 : 0;
-		if (context.json) context.printJson(statusJson(report, now, forum.sla, filter));
+		// An incomplete view cannot promise "no escalations".
+		const code = context.flags['failOnEscalation'] === true && (report.escalations > 0 || report.partial) ? 1 : 0;
+		if (context.json) context.printJson({...statusJson(report, now, forum.sla, filter), ...(report.partial ? {partial: report.partial} : {})});
 		else context.print(formatStatus(report, now, forum.sla));
+		if (report.partial) context.fail(new Error(`partial view: ${report.partial}`));
 		return code;
 	},
 };
@@ -74,7 +76,7 @@ export function statusJson(report: ForumStatus, now: string, sla: SlaRule, filte
  */
 export function formatStatus(report: ForumStatus, now: string, sla: SlaRule): string {
 	const counts = THREAD_STATES.map((state) => `${state}=${report.counts[state]}`).join(' ');
-	const lines = ['Forum:', `  - total=${report.total} ${counts} escalations=${report.escalations}`];
+	const lines = ['Forum:', `  - total=${report.total} ${counts} escalations=${report.escalations}${report.partial ? ' partial=yes' : ''}`];
 	for (const thread of report.escalated.slice(0, STATUS_THREAD_LINES)) {
 		const past = msPastSla(thread, now, sla);
 		const assignee = thread.assignee ? `${thread.assignee.type}/${safeLine(thread.assignee.name)}` : '-/-';
