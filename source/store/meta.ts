@@ -5,6 +5,8 @@ export interface SignedCommandRecord {
 	commandId: string;
 	publicKey: string;
 	signature: string;
+	/** sha256 of the command's exact JSON text: a re-send by the same key with the same text is a retry. */
+	commandHash: string;
 	entryId: string;
 	seenAt: string;
 }
@@ -23,11 +25,11 @@ export interface ForumMeta {
 export function createMeta(db: Db): ForumMeta {
 	const get = db.prepare<[string], {value: string}>('SELECT value FROM forum_meta WHERE key = ?');
 	const set = db.prepare('INSERT INTO forum_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
-	const getSigned = db.prepare<[string], {command_id: string; public_key: string; signature: string; entry_id: string; seen_at: string}>(
-		'SELECT command_id, public_key, signature, entry_id, seen_at FROM forum_signed_commands WHERE command_id = ?',
+	const getSigned = db.prepare<[string], {command_id: string; public_key: string; signature: string; command_hash: string; entry_id: string; seen_at: string}>(
+		'SELECT command_id, public_key, signature, command_hash, entry_id, seen_at FROM forum_signed_commands WHERE command_id = ?',
 	);
 	const putSigned = db.prepare(
-		'INSERT INTO forum_signed_commands (command_id, public_key, signature, entry_id, seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING',
+		'INSERT INTO forum_signed_commands (command_id, public_key, signature, command_hash, entry_id, seen_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING',
 	);
 	let forumId: string | undefined;
 	return {
@@ -40,8 +42,8 @@ export function createMeta(db: Db): ForumMeta {
 		set: (key, value) => void set.run(key, value),
 		signedCommand(commandId) {
 			const row = getSigned.get(commandId);
-			return row && {commandId: row.command_id, publicKey: row.public_key, signature: row.signature, entryId: row.entry_id, seenAt: row.seen_at};
+			return row && {commandId: row.command_id, publicKey: row.public_key, signature: row.signature, commandHash: row.command_hash, entryId: row.entry_id, seenAt: row.seen_at};
 		},
-		recordSignedCommand: (record) => void putSigned.run(record.commandId, record.publicKey, record.signature, record.entryId, record.seenAt),
+		recordSignedCommand: (record) => void putSigned.run(record.commandId, record.publicKey, record.signature, record.commandHash, record.entryId, record.seenAt),
 	};
 }

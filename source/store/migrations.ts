@@ -165,6 +165,7 @@ export const MIGRATIONS: readonly Migration[] = [
 		command_id TEXT PRIMARY KEY,
 		public_key TEXT NOT NULL,
 		signature TEXT NOT NULL,
+		command_hash TEXT NOT NULL,
 		entry_id TEXT NOT NULL,
 		seen_at TEXT NOT NULL
 	);

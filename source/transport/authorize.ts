@@ -4,7 +4,7 @@
  * key's; `system` and the SLA's escalation requests are serve's own work; a command id already
  * used with another signature is a replay.
  */
-import type {KeyObject} from 'node:crypto';
+import {createHash, type KeyObject} from 'node:crypto';
 import type {KeyActor, Policy} from '../policy/policy.js';
 import type {SignedCommandRecord} from '../store/meta.js';
 import type {DecodedCommand} from './codec.js';
@@ -49,11 +49,16 @@ export function createAuthorizer(policy: Policy, previous: (commandId: string) =
 			if (command.actor.type !== known.actor.type || command.actor.name !== known.actor.name) {
 				return {ok: false, reason: `actor mismatch: the command acts as ${command.actor.type}/${command.actor.name.slice(0, 64)}, but key ${key.slice(0, 60)} belongs to ${known.actor.type}/${known.actor.name}`};
 			}
+			// A retry re-signs the same text with the same key (a new time, so a new signature): allowed.
+			const commandHash = createHash('sha256').update(text).digest('base64url');
 			const seen = previous(command.commandId);
-			if (seen && seen.signature !== signature) {
-				return {ok: false, reason: `replayed: command id ${command.commandId} was already used at ${seen.seenAt} with another signature`};
+			if (seen && (seen.publicKey !== key || seen.commandHash !== commandHash)) {
+				return {
+					ok: false,
+					reason: `replayed: command id ${command.commandId} was already used at ${seen.seenAt} with another signature (${seen.publicKey !== key ? 'another key' : 'other content'})`,
+				};
 			}
-			return {ok: true, record: {commandId: command.commandId, publicKey: key, signature, entryId, seenAt: now.toISOString()}};
+			return {ok: true, record: {commandId: command.commandId, publicKey: key, signature, commandHash, entryId, seenAt: now.toISOString()}};
 		},
 	};
 }

@@ -61,10 +61,12 @@ export interface StreamHead extends Stamp {
 	reason: string;
 	/** When serve last said it is alive (ms since the epoch). */
 	aliveAt: number;
+	/** The sequence the relay published from when the epoch started (events after it are in the stream). */
+	refillFrom: number;
 }
 
 export function headFields(head: StreamHead): string[] {
-	return ['forum', head.forum, 'epoch', String(head.epoch), 'snapshot_sequence', String(head.snapshotSequence), 'started_at', head.startedAt, 'reason', head.reason, 'alive_at', String(head.aliveAt)];
+	return ['forum', head.forum, 'epoch', String(head.epoch), 'snapshot_sequence', String(head.snapshotSequence), 'started_at', head.startedAt, 'reason', head.reason, 'alive_at', String(head.aliveAt), 'refill_from', String(head.refillFrom)];
 }
 
 /** A head from HGETALL (a flat list or an object); undefined when missing or malformed. */
@@ -76,7 +78,8 @@ export function decodeHead(raw: unknown): StreamHead | undefined {
 	const snapshotSequence = Number(fields['snapshot_sequence']);
 	const aliveAt = Number(fields['alive_at']);
 	if (!stamp || !Number.isInteger(snapshotSequence) || snapshotSequence < 0 || !Number.isFinite(aliveAt)) return undefined;
-	return {...stamp, snapshotSequence, aliveAt, startedAt: fields['started_at'] ?? '', reason: fields['reason'] ?? ''};
+	const refillFrom = Number(fields['refill_from'] ?? 0);
+	return {...stamp, snapshotSequence, aliveAt, startedAt: fields['started_at'] ?? '', reason: fields['reason'] ?? '', refillFrom: Number.isInteger(refillFrom) ? refillFrom : 0};
 }
 
 /** The snapshot value: the head's stamp with the projections, so a reader can tell it belongs to the head. */

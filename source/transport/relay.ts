@@ -28,6 +28,8 @@ export function relayEpochKey(policy: Policy): string {
 
 /** A head not refreshed for this long belongs to a forum whose serve is gone: it may be taken over. */
 export const FOREIGN_HEAD_GRACE_MS = 30_000;
+/** Events published again after the snapshot when an epoch starts (at most forum.redis.maxlen). */
+export const REFILL_EVENTS = 10_000;
 /** How often serve refreshes `alive_at` in the head. */
 const ALIVE_EVERY_MS = 5000;
 
@@ -170,7 +172,8 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 		}
 		const lastGenerated = info ? sequenceOfId(info.lastGeneratedId) : 0;
 		if (!info || info.lastGeneratedId !== eventEntryId(lastGenerated) || lastGenerated !== cursor) {
-			if (!info && cursor <= head.snapshotSequence) return snapshotDue(head, info);
+			// A new epoch's stream exists from its first entry on.
+			if (!info && cursor === head.refillFrom) return snapshotDue(head, info);
 			if (info && info.lastGeneratedId === eventEntryId(lastGenerated) && lastGenerated > cursor && info.last?.id === info.lastGeneratedId) {
 				const why = whyNotOurs(info.last, last);
 				// Another serve on this database got further: its entries are SQLite's own.
@@ -180,7 +183,7 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 			if (info && (lastGenerated > cursor || info.lastGeneratedId !== eventEntryId(lastGenerated))) {
 				return {action: 'epoch', reason: `${key} has had entry ${info.lastGeneratedId.slice(0, 40)} added that this relay did not write (it had published up to #${cursor}); new entries could not follow it`};
 			}
-			return {action: 'epoch', reason: `${key} ends at #${lastGenerated} but this relay had published up to #${cursor} (the stream was deleted, or Redis failed over)`};
+			return {action: 'epoch', reason: `${key} ends at #${lastGenerated} but the relay had published up to #${cursor} (the stream was deleted, or Redis failed over)`};
 		}
 		if (info.last && info.last.id === info.lastGeneratedId) {
 			const why = whyNotOurs(info.last, last);
@@ -208,15 +211,17 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 	async function startEpoch(head: StreamHead | undefined, reason: string, quiet: boolean): Promise<void> {
 		const next = Math.max(epoch, head?.forum === forum ? head.epoch : 0) + 1;
 		const {value, sequence} = snapshotValue(next);
-		const fresh: StreamHead = {forum, epoch: next, snapshotSequence: sequence, startedAt: service.now(), reason, aliveAt: Date.now()};
+		// The snapshot makes views complete; the recent events go out again for readers of the stream itself.
+		const from = Math.max(0, sequence - Math.min(maxlen, REFILL_EVENTS));
+		const fresh: StreamHead = {forum, epoch: next, snapshotSequence: sequence, startedAt: service.now(), reason, aliveAt: Date.now(), refillFrom: from};
 		const results = await redis.multi().del(key).set(keys.snapshot, value).del(keys.head).hset(keys.head, ...headFields(fresh)).exec();
 		for (const [error] of results ?? []) if (error) throw error;
-		service.setCheckpoint(checkpoint, sequence, {[epochKey]: String(next)});
-		cursor = sequence;
+		service.setCheckpoint(checkpoint, from, {[epochKey]: String(next)});
+		cursor = from;
 		epoch = next;
 		aliveAt = Date.now();
-		const line = `relay: started epoch ${next} on ${key} at #${sequence}`;
-		log(quiet ? line : `relay: ${reason}; ${line.slice('relay: '.length)}: remote views reload from the snapshot`);
+		const line = `started epoch ${next} on ${key} with a snapshot at #${sequence}`;
+		log(quiet ? `relay: ${line}` : `relay: ${reason}; ${line}, refilling from SQLite from #${from + 1}: remote views reload from the snapshot`);
 	}
 
 	async function refreshSnapshot(): Promise<void> {
