@@ -207,11 +207,13 @@ export class ForumStore {
 	 * A replica's one append path: events another forum already sequenced (from its events
 	 * stream), kept with their sequence and projected by the same projector, in one transaction.
 	 */
-	appendReplicated(events: readonly StoredEvent[]): void {
+	appendReplicated(events: readonly StoredEvent[], options: {projectedUpTo?: number} = {}): void {
+		const upTo = options.projectedUpTo ?? 0;
 		this.write(() => {
 			for (const event of events) {
 				this.statements.insertEventAt.run(eventToRow(event));
-				this.projector.apply(event, this.projector.load(event.thread_id));
+				// Events a loaded snapshot already includes are history for feeds, not projected twice.
+				if (event.sequence > upTo) this.projector.apply(event, this.projector.load(event.thread_id));
 			}
 		});
 	}

@@ -64,14 +64,18 @@ export function startReplica(options: ReplicaOptions): Replica {
 	const view = new ForumService({db: ':memory:', policy, clock: options.clock});
 	const subscriptions = new Set<Subscription>();
 	const catchUps = new Set<{sequence: number; resolve: () => void}>();
+	/** Last sequence appended to the replica's log (events the snapshot covers included, as history). */
 	let applied = 0;
+	/** The loaded snapshot's sequence: the projections include every event up to it. */
+	let snapshotSequence = 0;
+	const position = () => Math.max(applied, snapshotSequence);
 	let top = 0;
 	let stamp: Stamp | undefined;
 	let after = '0-0';
 	let partial: string | undefined;
 	let needSync = true;
-	/** `prev` of the first fresh entry of the latest read. */
-	let firstPrev = 0;
+	/** Events missing after the snapshot in the latest read, if any. */
+	let gapAt: {from: number; to: number} | undefined;
 	let caughtUp = false;
 	let ready = false;
 	let closed = false;
@@ -87,7 +91,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 
 	function deliver(subscription: Subscription): void {
 		if (!ready) return;
-		subscription.cursor ??= applied;
+		subscription.cursor ??= position();
 		for (;;) {
 			const {events, cursor} = view.store.eventPage(subscription.cursor, subscription.filter, 1000);
 			if (cursor === subscription.cursor) {
@@ -106,7 +110,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 
 	function settle(): void {
 		for (const waiting of [...catchUps]) {
-			if (applied >= waiting.sequence) {
+			if (position() >= waiting.sequence) {
 				catchUps.delete(waiting);
 				waiting.resolve();
 			}
@@ -139,10 +143,11 @@ export function startReplica(options: ReplicaOptions): Replica {
 		const head = await readHead();
 		const was = stamp;
 		caughtUp = false;
+		applied = 0;
+		snapshotSequence = 0;
+		after = '0-0';
 		if (!head) {
 			stamp = undefined;
-			applied = 0;
-			after = '0-0';
 			view.store.loadSnapshot(emptySnapshot());
 			setPartial(`no forum publishes on ${keys.events} (${keys.head} is missing): is \`metawsm forum serve\` running with this Redis and forum.redis.stream?`);
 			return;
@@ -150,20 +155,19 @@ export function startReplica(options: ReplicaOptions): Replica {
 		const snapshot = await readSnapshot(head);
 		if (typeof snapshot === 'string') {
 			stamp = {forum: head.forum, epoch: head.epoch};
-			applied = 0;
-			after = '0-0';
 			view.store.loadSnapshot(emptySnapshot());
 			setPartial(snapshot);
 			return;
 		}
 		view.store.loadSnapshot(snapshot);
 		stamp = {forum: head.forum, epoch: head.epoch};
-		applied = snapshot.sequence;
-		top = Math.max(applied, 0);
-		after = `${applied}-1`;
+		// The stream is read from its first entry: what the snapshot covers becomes feed history.
+		snapshotSequence = snapshot.sequence;
+		top = Math.max(top, snapshotSequence);
 		setPartial(undefined);
-		for (const subscription of subscriptions) if (subscription.cursor !== undefined) subscription.cursor = applied;
 		if (was && (was.forum !== stamp.forum || was.epoch !== stamp.epoch)) {
+			// Sequences of another epoch may name other events: feeds go on from the new snapshot.
+			for (const subscription of subscriptions) if (subscription.cursor !== undefined) subscription.cursor = snapshotSequence;
 			emitError(
 				new ForumError(
 					'runtime',
@@ -177,6 +181,8 @@ export function startReplica(options: ReplicaOptions): Replica {
 	/** Entries of this stamp as events; others are ignored (once said) and may mean a new epoch. */
 	function accept(entries: StreamEntry[]): StoredEvent[] {
 		const events: StoredEvent[] = [];
+		gapAt = undefined;
+		let held = position();
 		for (const entry of entries) {
 			after = entry.id;
 			if (!stamp) continue;
@@ -193,7 +199,11 @@ export function startReplica(options: ReplicaOptions): Replica {
 				const event = decodeEvent(entry.id, entry.fields);
 				if (event.sequence <= applied) continue;
 				const prev = Number(entry.fields['prev']);
-				if (events.length === 0) firstPrev = Number.isInteger(prev) ? prev : event.sequence - 1;
+				// Past the snapshot, `prev` beyond what we hold means entries were trimmed before we read them.
+				if (event.sequence > snapshotSequence && (Number.isInteger(prev) ? prev : event.sequence - 1) > held && gapAt === undefined) {
+					gapAt = {from: held + 1, to: event.sequence};
+				}
+				held = Math.max(held, event.sequence);
 				events.push(event);
 			} catch (error) {
 				emitError(error);
@@ -203,11 +213,11 @@ export function startReplica(options: ReplicaOptions): Replica {
 	}
 
 	/** Events missing between the snapshot and the stream: wait for a newer snapshot, else say partial. */
-	async function bridgeGap(firstMissing: number, nextPresent: number | undefined): Promise<boolean> {
+	async function bridgeGap(firstMissing: number, nextPresent: number | undefined, needed: number): Promise<boolean> {
 		const deadline = Date.now() + GAP_WAIT_MS;
 		while (!closed && Date.now() < deadline) {
 			const head = await readHead();
-			if (head && stamp && head.forum === stamp.forum && head.epoch === stamp.epoch && head.snapshotSequence >= firstMissing) {
+			if (head && stamp && head.forum === stamp.forum && head.epoch === stamp.epoch && head.snapshotSequence >= needed) {
 				needSync = true;
 				return true;
 			}
@@ -237,7 +247,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 		const lastId = Array.isArray(info) ? String(info[info.indexOf('last-generated-id') + 1] ?? '') : '';
 		const lastSequence = sequenceOfId(lastId);
 		top = Math.max(top, lastSequence);
-		if (lastSequence > applied && !partial) await bridgeGap(applied + 1, undefined);
+		if (lastSequence > position() && !partial) await bridgeGap(position() + 1, undefined, lastSequence);
 	}
 
 	async function loop(): Promise<void> {
@@ -253,12 +263,11 @@ export function startReplica(options: ReplicaOptions): Replica {
 				const entries = parseRead(raw).get(keys.events) ?? [];
 				const events = accept(entries);
 				if (needSync) continue;
-				// `prev` past what we hold: entries between were trimmed before we read them.
-				if (events.length > 0 && firstPrev > applied && !partial) {
-					if (await bridgeGap(applied + 1, events[0]!.sequence)) continue;
+				if (gapAt && !partial) {
+					if (await bridgeGap(gapAt.from, gapAt.to, gapAt.to - 1)) continue;
 				}
 				if (events.length > 0) {
-					view.store.appendReplicated(events);
+					view.store.appendReplicated(events, {projectedUpTo: snapshotSequence});
 					applied = events.at(-1)!.sequence;
 					top = Math.max(top, applied);
 				}
@@ -291,12 +300,12 @@ export function startReplica(options: ReplicaOptions): Replica {
 		view,
 		ready: readyPromise,
 		isReady: () => ready,
-		applied: () => applied,
+		applied: position,
 		top: () => top,
 		partial: () => partial,
 		healthy: () => healthy,
 		waitFor(sequence, deadline) {
-			if (applied >= sequence) return Promise.resolve(true);
+			if (position() >= sequence) return Promise.resolve(true);
 			return new Promise<boolean>((resolve) => {
 				const waiting = {sequence, resolve: () => (clearTimeout(timer), resolve(true))};
 				const timer = setTimeout(() => (catchUps.delete(waiting), resolve(false)), Math.max(0, deadline - Date.now()));
@@ -305,7 +314,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 		},
 		eventsOfCommand: (commandId) => view.store.eventPage(0, {}, 100_000).events.filter((event) => event.command_id === commandId),
 		subscribe(listener, subscribeOptions) {
-			const subscription: Subscription = {listener, cursor: subscribeOptions.after ?? (ready ? applied : undefined), filter: subscribeOptions.filter ?? {}};
+			const subscription: Subscription = {listener, cursor: subscribeOptions.after ?? (ready ? position() : undefined), filter: subscribeOptions.filter ?? {}};
 			subscriptions.add(subscription);
 			if (ready) queueMicrotask(() => subscriptions.has(subscription) && deliver(subscription));
 			return () => void subscriptions.delete(subscription);
