@@ -105,7 +105,8 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 			await reply(replyTo, {
 				status: 'error',
 				commandId: command.commandId,
-				kind: 'runtime',
+				// Refused before dispatch (signature, actor): final, like a rule's refusal.
+				kind: code === 'dead_lettered' ? 'runtime' : 'refused',
 				code,
 				message:
 					code === 'dead_lettered'
