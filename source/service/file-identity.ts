@@ -62,3 +62,22 @@ export function describeChange(file: string, check: Exclude<FileCheck, {same: tr
 			return `database file ${file} was overwritten under this process (a backup copied over a live database); stopped using it: stop every metawsm process on it and restore as RELIABILITY.md says`;
 	}
 }
+
+/**
+ * After another file was moved to the database path: SQLite does not checkpoint a moved
+ * database on close, so its -wal (and -shm) stay beside the path and would be replayed into the
+ * new file. When the -wal there is still the one seen beside the old file, rename both aside
+ * (`.replaced-<time>`, kept for recovery). A -wal that came with the new file is left alone.
+ */
+export function setAsideStaleWal(file: string, walSeen: FileIdentity | undefined): void {
+	const wal = identityOf(`${file}-wal`);
+	if (!wal || !walSeen || wal.dev !== walSeen.dev || wal.ino !== walSeen.ino) return;
+	const suffix = `.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+	for (const extension of ['-wal', '-shm']) {
+		try {
+			fs.renameSync(`${file}${extension}`, `${file}${extension}${suffix}`);
+		} catch {
+			// Gone already (another process set it aside first).
+		}
+	}
+}

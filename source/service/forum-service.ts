@@ -11,7 +11,7 @@ import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFil
 import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
 import type {SignedCommandRecord} from '../store/meta.js';
 import type {ProjectionSnapshot} from '../store/snapshot.js';
-import {checkIdentity, describeChange, headerMark, identityOf, type FileIdentity} from './file-identity.js';
+import {checkIdentity, describeChange, headerMark, identityOf, setAsideStaleWal, type FileIdentity} from './file-identity.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
 
 /** A command before dispatch fills in what the caller may omit. */
@@ -111,6 +111,8 @@ export class ForumService {
 	private opened: (FileIdentity & {mark: number | undefined}) | undefined;
 	/** Set while the database path is not the file this process opened. */
 	private replaced: string | undefined;
+	/** The -wal file beside the database when it was last the file this process opened. */
+	private walSeen: FileIdentity | undefined;
 
 	constructor(options: ServiceOptions) {
 		this.policy = options.policy ?? defaultPolicy();
@@ -147,15 +149,18 @@ export class ForumService {
 		if (check.same) {
 			this.replaced = undefined;
 			this.opened.mark ??= headerMark(file);
+			this.walSeen = identityOf(`${file}-wal`);
 			return undefined;
 		}
 		const message = describeChange(file, check);
 		if (check.kind === 'moved') {
-			// Another inode: closing ours folds our WAL into the old file, so the new one opens clean.
+			// Another inode: closing ours first folds our WAL into the old file (and removes the -wal
+			// beside the path when we were its last user), so the new file opens clean.
 			try {
-				const old = this.currentStore;
+				this.currentStore.close();
+				// SQLite leaves a moved database's WAL beside the path; it is the old file's, not the new one's.
+				setAsideStaleWal(file, this.walSeen);
 				this.currentStore = this.openStore(file);
-				old.close();
 			} catch (error) {
 				if (this.replaced !== message) this.fail(error);
 				this.replaced = message;
@@ -169,7 +174,7 @@ export class ForumService {
 		}
 		if (this.replaced !== message) {
 			this.replaced = message;
-			this.fail(new ForumError('runtime', 'database_replaced', message));
+			this.fail(new ForumError('runtime', 'database_unusable', message));
 		}
 		return message;
 	}
@@ -238,7 +243,7 @@ export class ForumService {
 			throw new ForumError('refused', 'forum_disabled', 'the forum is disabled by policy (forum.enabled is false)');
 		}
 		const replaced = this.fileProblem();
-		if (replaced) throw new ForumError('runtime', 'database_replaced', `${replaced}; nothing was written`);
+		if (replaced) throw new ForumError('runtime', 'database_unusable', `${replaced}; nothing was written`);
 		const fingerprint = commandFingerprint(input);
 		const command = {...input, commandId} as Command;
 		if (command.type === 'ask' && command.threadId === undefined) command.threadId = newThreadId();
