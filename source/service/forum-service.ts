@@ -4,6 +4,8 @@ import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
 import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
+import {eventTime} from '../forum/event-time.js';
+import {storageClock} from './storage-clock.js';
 import type {Actor, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
@@ -60,6 +62,11 @@ export interface ServiceOptions {
 	clock?: () => Date;
 	/** How often to look for commits by other processes, in ms. Default 50. */
 	pollMs?: number;
+	/**
+	 * The reference clock a writer's clock is checked against (ms). Default: the database
+	 * host's, read from a probe file's mtime, when `clock` is not given; none with a `clock`.
+	 */
+	referenceClock?: () => number | undefined;
 }
 
 export type FeedListener = (events: StoredEvent[]) => void;
@@ -113,11 +120,22 @@ export class ForumService {
 	private replaced: string | undefined;
 	/** The -wal file beside the database when it was last the file this process opened. */
 	private walSeen: FileIdentity | undefined;
+	private readonly reference: (() => number | undefined) | undefined;
+
+	/** The reference clock now (ms), or undefined when there is none. */
+	private referenceNow(): number | undefined {
+		try {
+			return this.reference?.();
+		} catch {
+			return undefined;
+		}
+	}
 
 	constructor(options: ServiceOptions) {
 		this.policy = options.policy ?? defaultPolicy();
 		this.clock = options.clock ?? (() => new Date());
 		this.pollMs = options.pollMs ?? 50;
+		this.reference = options.referenceClock ?? (options.clock || options.db === ':memory:' ? undefined : storageClock(options.db));
 		this.currentStore = this.openStore(options.db);
 		this.emitter.setMaxListeners(0);
 	}
@@ -269,7 +287,9 @@ export class ForumService {
 			}
 			const threadId = command.threadId!;
 			const before = this.store.loadThread(threadId);
-			const now = this.now();
+			// Monotonic per thread, and a wrong writer clock replaced (forum/event-time.ts).
+			const stamp = eventTime({writerNow: this.now(), referenceMs: this.referenceNow(), previous: before?.updatedAt});
+			const now = stamp.at;
 			const since =
 				before && command.ifVersion !== undefined && Number.isInteger(command.ifVersion) && command.ifVersion >= 0
 					? this.store.threadEventsAfter(threadId, command.ifVersion)
@@ -286,6 +306,7 @@ export class ForumService {
 			for (const draft of decision.events) {
 				const event = this.store.insertEvent({
 					...draft,
+					...(stamp.writerClock ? {payload: {...draft.payload, writer_clock: stamp.writerClock} as unknown as typeof draft.payload} : {}),
 					event_id: newEventId(),
 					event_version: 1,
 					occurred_at: now,
