@@ -20,6 +20,8 @@ function timeoutMs(context: Context): number {
 	return Math.min(seconds * 1000, MAX_TIMER_MS);
 }
 
+const WRITE_COMMANDS = new Set(['ask', 'post', 'answer', 'assign', 'state', 'priority', 'close']);
+
 function once<T>(make: () => T): () => T {
 	let made: {value: T} | undefined;
 	return () => (made ??= {value: make()}).value;
@@ -43,5 +45,8 @@ async function open(context: Context): Promise<ForumClient> {
 	const [{openRemoteForum}, {defaultKeyPath, loadSigner}] = await Promise.all([import('../transport/remote-client.js'), import('../transport/signing.js')]);
 	// Loaded on the first write: remote reads need no key.
 	const keyFile = stringFlag(context.flags, 'key') ?? (context.env['METAWSM_KEY']?.trim() || defaultKeyPath(context.env));
-	return openRemoteForum({url, policy: context.policy(), timeoutMs: timeoutMs(context), signal: context.signal, signer: once(() => loadSigner(keyFile))});
+	const signer = once(() => loadSigner(keyFile));
+	// A write command says what is wrong with its key before it touches Redis.
+	if (WRITE_COMMANDS.has(context.command)) signer();
+	return openRemoteForum({url, policy: context.policy(), timeoutMs: timeoutMs(context), signal: context.signal, signer});
 }
