@@ -30,6 +30,8 @@ export function relayEpochKey(policy: Policy): string {
 export const FOREIGN_HEAD_GRACE_MS = 30_000;
 /** Events published again after the snapshot when an epoch starts (at most forum.redis.maxlen). */
 export const REFILL_EVENTS = 10_000;
+/** Under a steady stream of commits, the stream and head are checked at least this often. */
+const VERIFY_EVERY_MS = 200;
 /** How often serve refreshes `alive_at` in the head. */
 const ALIVE_EVERY_MS = 5000;
 
@@ -113,6 +115,9 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 	let wake: (() => void) | undefined;
 	let pending = true;
 	let aliveAt = 0;
+	let mustVerify = true;
+	let verifiedAt = 0;
+	let verifiedStore: unknown;
 	/** Said once: which foreign forum blocks us, or which file problem pauses us. */
 	let saidBlocked: string | undefined;
 	let saidPaused: string | undefined;
@@ -240,11 +245,25 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 		}
 		saidPaused = undefined;
 		// Another serve on this database may have moved both; SQLite is the truth.
-		cursor = service.checkpoint(checkpoint);
-		epoch = Number(service.meta(epochKey) ?? 0);
-		const head = decodeHead(await redis.call('HGETALL', [keys.head]));
-		const info = await streamInfo(redis, key);
-		const verdict = verify(head, info);
+		const storedCursor = service.checkpoint(checkpoint);
+		const storedEpoch = Number(service.meta(epochKey) ?? 0);
+		// The full check costs a few round trips: at most every VERIFY_EVERY_MS under load, and at
+		// once whenever something moved that this relay did not move (a failed XADD, another
+		// serve, a reopened database). Entries can only be added above the top, so one added
+		// meanwhile makes the next XADD fail, which forces the check before anything else.
+		const due = mustVerify || storedCursor !== cursor || storedEpoch !== epoch || Date.now() - verifiedAt >= VERIFY_EVERY_MS || service.store !== verifiedStore;
+		cursor = storedCursor;
+		epoch = storedEpoch;
+		let head: StreamHead | undefined;
+		let verdict: Verdict = {action: 'publish'};
+		if (due) {
+			head = decodeHead(await redis.call('HGETALL', [keys.head]));
+			const info = await streamInfo(redis, key);
+			verdict = verify(head, info);
+			verifiedAt = Date.now();
+			verifiedStore = service.store;
+			mustVerify = verdict.action !== 'publish';
+		}
 		switch (verdict.action) {
 			case 'blocked':
 				if (saidBlocked !== verdict.foreign) log(`relay: ${verdict.reason}`);
@@ -294,7 +313,10 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 					continue;
 				}
 				// Someone added entries meanwhile: the next round's check says whose they are.
-				if (isAtOrBelowTop(error)) break;
+				if (isAtOrBelowTop(error)) {
+					mustVerify = true;
+					break;
+				}
 				throw error;
 			}
 			if (accepted < events.length) {

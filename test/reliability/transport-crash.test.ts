@@ -140,6 +140,7 @@ describeWithRedis('serve SIGKILLed during relay and remote commands', () => {
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
 		const drainMs = performance.now() - drainStarted;
+		if (process.env["DEBUG_DRAIN"]) console.log(serve.stderr().slice(-3000));
 		serve.child.kill('SIGTERM');
 		expect(await exited(serve.child)).toBe(0);
 
