@@ -1,4 +1,7 @@
-/** CLI call cost: `metawsm forum ask` as a one-shot process vs `node -e 0` and vs spawning sqlite3. */
+/**
+ * CLI call cost: `metawsm forum ask` as a one-shot process vs `node -e 0` and vs spawning sqlite3;
+ * `status --format tmux`, which a tmux status line runs every few seconds, vs `node -e 0`.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import {available, measureProcess, type ProcessCost} from './proc.js';
@@ -37,11 +40,11 @@ function sqlite3Script(i: number): string {
 	return `PRAGMA busy_timeout=5000; BEGIN IMMEDIATE;
 INSERT INTO forum_events (event_id, event_type, event_version, occurred_at, thread_id, run_id, ticket, agent_name, actor_type, actor_name, correlation_id, causation_id, command_id, payload_json)
  VALUES ('${id}', 'forum.thread.opened', 1, '${now}', '${id}', NULL, 'BENCH', 'bench', 'agent', 'bench', 'c-${id}', 'c-${id}', 'c-${id}', '{"title":"q","body":"b","priority":"normal"}');
-INSERT INTO forum_threads VALUES ('${id}', 'BENCH', NULL, 'bench', 'q', 'b', 'agent', 'bench', '${now}', last_insert_rowid());
+INSERT INTO forum_threads VALUES ('${id}', 'BENCH', NULL, 'bench', 'q', 'b', 'agent', 'bench', '${now}', last_insert_rowid(), NULL);
 INSERT INTO forum_thread_views (thread_id, ticket, run_id, agent_name, title, state, priority, posts_count, created_at, updated_at, state_since, state_changes, last_sequence)
  VALUES ('${id}', 'BENCH', NULL, 'bench', 'q', 'new', 'normal', 0, '${now}', '${now}', '${now}', 0, (SELECT MAX(sequence) FROM forum_events));
 INSERT INTO forum_thread_stats VALUES ('BENCH', '', 'new', 1) ON CONFLICT DO UPDATE SET thread_count = thread_count + 1;
-INSERT INTO forum_commands VALUES ('c-${id}', 'ask', '${id}', (SELECT MAX(sequence) FROM forum_events), (SELECT MAX(sequence) FROM forum_events), '${now}');
+INSERT INTO forum_commands VALUES ('c-${id}', 'ask', '${id}', (SELECT MAX(sequence) FROM forum_events), (SELECT MAX(sequence) FROM forum_events), '${now}', NULL);
 COMMIT;`;
 }
 
@@ -61,6 +64,8 @@ export interface CliCostResult {
 	floor: {esm: {wallMedianMs: number; cpuMedianMs: number; cpuRatioToNode: number}; cjs: {wallMedianMs: number; cpuMedianMs: number; cpuRatioToNode: number}};
 	sqlite3MedianMs: number | null;
 	ratioToSqlite3: number | null;
+	/** `status --format tmux` on the same database (the asks' threads waiting). */
+	statusTmux: {wallMedianMs: number; cpuMedianMs: number; ratioToNode: number; cpuRatioToNode: number};
 }
 
 export function benchCliCost(dir: string, runs = 25): CliCostResult {
@@ -76,13 +81,15 @@ export function benchCliCost(dir: string, runs = 25): CliCostResult {
 	ask(-1);
 	measureProcess(process.execPath, [floors.esm]);
 	const withSqlite = available('sqlite3', ['-version']);
-	const samples = {ask: [] as ProcessCost[], node: [] as ProcessCost[], esm: [] as ProcessCost[], cjs: [] as ProcessCost[], sqlite: [] as ProcessCost[]};
+	const samples = {ask: [] as ProcessCost[], node: [] as ProcessCost[], esm: [] as ProcessCost[], cjs: [] as ProcessCost[], sqlite: [] as ProcessCost[], status: [] as ProcessCost[]};
+	const statusTmux = () => measureProcess(process.execPath, [CLI, 'forum', 'status', '--format', 'tmux', '--db', db], env, errFile);
 	// Interleave so machine noise hits all of them alike.
 	for (let i = 0; i < runs; i++) {
 		samples.node.push(measureProcess(process.execPath, ['-e', '0']));
 		samples.ask.push(ask(i));
 		samples.esm.push(measureProcess(process.execPath, [floors.esm]));
 		samples.cjs.push(measureProcess(process.execPath, [floors.cjs]));
+		samples.status.push(statusTmux());
 		if (withSqlite) samples.sqlite.push(measureProcess('sqlite3', [db, sqlite3Script(i)], process.env, errFile));
 	}
 	const wall = (list: ProcessCost[]) => median(list.map((s) => s.wallMs));
@@ -105,6 +112,12 @@ export function benchCliCost(dir: string, runs = 25): CliCostResult {
 		floor: {esm: floor(samples.esm), cjs: floor(samples.cjs)},
 		sqlite3MedianMs: withSqlite ? round(wall(samples.sqlite)) : null,
 		ratioToSqlite3: withSqlite ? round(wall(samples.ask) / wall(samples.sqlite)) : null,
+		statusTmux: {
+			wallMedianMs: round(wall(samples.status)),
+			cpuMedianMs: round(cpu(samples.status)),
+			ratioToNode: round(wall(samples.status) / wall(samples.node)),
+			cpuRatioToNode: round(cpu(samples.status) / cpu(samples.node)),
+		},
 	};
 }
 

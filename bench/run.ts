@@ -24,6 +24,8 @@ try {
 		rows.push(['CLI ask vs node -e 0, wall (median ratio)', `${cli.ratioToNode}× (${cli.askMedianMs} vs ${cli.nodeMedianMs} ms)`, '≤ 1.5×', verdict(cli.ratioToNode <= 1.5)]);
 		rows.push(['CLI ask vs node -e 0, CPU time (median ratio)', `${cli.cpu.ratioToNode}× (${cli.cpu.askMedianMs} vs ${cli.cpu.nodeMedianMs} ms)`, '≤ 1.5×', verdict(cli.cpu.ratioToNode <= 1.5)]);
 		rows.push(['floor: better-sqlite3 + 1 IMMEDIATE txn, CPU (ESM / CJS)', `${cli.floor.esm.cpuRatioToNode}× / ${cli.floor.cjs.cpuRatioToNode}× (${cli.floor.esm.cpuMedianMs} / ${cli.floor.cjs.cpuMedianMs} ms)`, 'report', '']);
+		const st = cli.statusTmux;
+		rows.push(['status --format tmux vs node -e 0, wall / CPU (median)', `${st.ratioToNode}× / ${st.cpuRatioToNode}× (${st.wallMedianMs} / ${st.cpuMedianMs} ms)`, '≪ status-interval 5 s', verdict(st.wallMedianMs < 500)]);
 		if (cli.ratioToSqlite3 !== null) rows.push(['CLI ask vs sqlite3 process (median ratio)', `${cli.ratioToSqlite3}× (sqlite3 ${cli.sqlite3MedianMs} ms)`, 'report', '']);
 	}
 	// One seeded forum (10k open threads, 100k events); each section works on its own copy.

@@ -12,7 +12,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	});
 }
 
-const code = await run({argv: process.argv.slice(2), signal: controller.signal});
+const code = await run({
+	argv: process.argv.slice(2),
+	signal: controller.signal,
+	setTitle: (title) => void (process.title = title),
+	stdoutIsTTY: process.stdout.isTTY === true,
+});
 // Exit once stdout has drained: long-running commands may leave timers or sockets behind.
 process.exitCode = code;
 process.stdout.write('', () => process.exit(code));

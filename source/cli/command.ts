@@ -8,6 +8,8 @@ export type FlagSpec = {
 	shortFlag?: string;
 	/** Values may repeat (string flags only). */
 	isMultiple?: boolean;
+	/** Value when the flag is absent; a boolean defaulting to true is turned off with --no-NAME. */
+	default?: boolean;
 };
 
 export interface CommandSpec {
@@ -23,3 +25,10 @@ export interface CommandSpec {
 	/** Run; returns the exit code. Throw ForumError for failures. */
 	run(context: Context): Promise<number>;
 }
+
+/** What `metawsm` takes before `forum`: for help, "did you mean" and completion. */
+export const TOP_COMMANDS: readonly {name: string; summary: string}[] = [
+	{name: 'forum', summary: 'question threads for coding agents'},
+	{name: 'help', summary: 'help for a command'},
+	{name: 'completion', summary: 'print a shell completion script (bash, zsh, fish)'},
+];

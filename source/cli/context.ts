@@ -8,10 +8,12 @@ import {DEFAULT_POLICY_PATH, loadPolicy, type Policy} from '../policy/policy.js'
 import {localClient, type ForumClient} from '../service/client.js';
 import {defaultActorName, ForumService} from '../service/forum-service.js';
 import {safeJson, safeLine} from '../text/safe-text.js';
+import {ORIGINAL_DATABASE} from '../store/database.js';
+import {colorFor, type Paint} from './color.js';
+import {absoluteDbPath, defaultDbPath, FORUM_DB_PATH, READ_COMMANDS} from './database-path.js';
 import {actorTypeFlag, stringFlag, usage, type Flags} from './flags.js';
 import {openRemoteClient} from './remote.js';
 
-export const DEFAULT_DB_PATH = '.metawsm/metawsm.db';
 
 export interface Output {
 	write(text: string): void;
@@ -26,6 +28,10 @@ export interface ContextOptions {
 	readStdin?: () => Buffer;
 	/** Aborted on SIGINT/SIGTERM; long-running commands stop cleanly on it. */
 	signal: AbortSignal;
+	/** Set the process title (what `ps` shows); the real executable passes one, tests need not. */
+	setTitle?: (title: string) => void;
+	/** Standard output is a terminal (colour is on only then, unless FORCE_COLOR). */
+	stdoutIsTTY?: boolean;
 }
 
 export class Context {
@@ -36,6 +42,9 @@ export class Context {
 	readonly stderr: Output;
 	readonly signal: AbortSignal;
 	private readonly stdinReader: () => Buffer;
+	private readonly titleSetter: (title: string) => void;
+	private readonly stdoutIsTTY: boolean;
+	private cachedPaint: Paint | undefined;
 	private cachedPolicy: Policy | undefined;
 	private clients: ForumClient[] = [];
 	/**
@@ -52,6 +61,19 @@ export class Context {
 		this.stderr = options.stderr;
 		this.signal = options.signal;
 		this.stdinReader = options.readStdin ?? (() => fs.readFileSync(0));
+		this.titleSetter = options.setTitle ?? (() => undefined);
+		this.stdoutIsTTY = options.stdoutIsTTY ?? false;
+	}
+
+	/** Name this process in `ps`, e.g. `metawsm forum ask --wait t-8k2m4q9x1z`. */
+	setTitle(title: string): void {
+		this.titleSetter(title);
+	}
+
+	/** Colours for text output: on a TTY (FORCE_COLOR forces, NO_COLOR turns off), never with --json. */
+	async paint(): Promise<Paint> {
+		this.cachedPaint ??= await colorFor({env: this.env, isTTY: this.stdoutIsTTY, json: this.json});
+		return this.cachedPaint;
 	}
 
 	get json(): boolean {
@@ -62,10 +84,12 @@ export class Context {
 		return this.stdinReader();
 	}
 
-	dbPath(): string {
-		const path = stringFlag(this.flags, 'db') ?? this.env['METAWSM_DB'] ?? DEFAULT_DB_PATH;
+	/** The database, absolute: --db, METAWSM_DB, else the default rule (database-path.ts). */
+	dbPath(fallback?: string): string {
+		// An empty METAWSM_DB is unset (`METAWSM_DB= metawsm ...`); an empty --db is a mistake.
+		const path = stringFlag(this.flags, 'db') ?? (this.env['METAWSM_DB'] || undefined) ?? fallback ?? defaultDbPath();
 		if (path.trim() === '') throw usage('invalid_flag', '--db is empty; give a file path');
-		return path;
+		return absoluteDbPath(path);
 	}
 
 	policyPath(): string {
@@ -90,9 +114,21 @@ export class Context {
 	}
 
 	/** Open the local database (SQLite) as a service; only for commands that need SQLite itself. */
-	openService(): ForumService {
+	openService(file = this.dbPath()): ForumService {
 		if (this.isRemote()) throw usage('remote_unsupported', `\`metawsm forum ${this.command}\` needs a local database; drop --remote`);
-		const service = new ForumService({db: this.dbPath(), policy: this.policy()});
+		let service: ForumService;
+		try {
+			service = new ForumService({db: file, policy: this.policy(), create: !READ_COMMANDS.has(this.command)});
+		} catch (error) {
+			if (error instanceof ForumError && error.code === ORIGINAL_DATABASE && this.command !== 'import') {
+				throw new ForumError(
+					'runtime',
+					error.code,
+					`${error.message}: import its forum with \`metawsm forum import --from ${file}\` (writes ${FORUM_DB_PATH}, the default from then on), or point --db / METAWSM_DB at this forum's own database`,
+				);
+			}
+			throw error;
+		}
 		service.onWarning((bad) => this.warn(bad));
 		return service;
 	}

@@ -7,12 +7,13 @@ import {ACTOR_TYPES, PRIORITIES, THREAD_STATES} from '../forum/types.js';
 import type {FlagSpec} from './command.js';
 
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
-	db: {type: 'string', description: 'SQLite database file (env METAWSM_DB; default .metawsm/metawsm.db)'},
+	db: {type: 'string', description: 'SQLite database file (env METAWSM_DB; default .metawsm/forum.db if it exists, else .metawsm/metawsm.db)'},
 	policy: {type: 'string', description: 'policy file (default .metawsm/policy.json)'},
 	json: {type: 'boolean', description: 'machine-readable output (errors as {"error":{"code","message"}})'},
 	redis: {type: 'string', description: 'Redis URL (env METAWSM_REDIS_URL; policy forum.redis.url)'},
 	remote: {type: 'boolean', description: 'no local database: read and write through Redis only'},
 	help: {type: 'boolean', description: 'show help', shortFlag: 'h'},
+	version: {type: 'boolean', description: 'print the version'},
 };
 
 export const WRITE_FLAGS: Record<string, FlagSpec> = {

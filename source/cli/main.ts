@@ -1,10 +1,11 @@
 /** `metawsm` entry: route `forum SUBCOMMAND`, parse flags with meow, map failures to exit codes. */
 import meow from 'meow';
 import {ForumError} from '../forum/errors.js';
-import type {CommandSpec, FlagSpec} from './command.js';
+import {TOP_COMMANDS, type CommandSpec, type FlagSpec} from './command.js';
 import {COMMANDS} from './commands/index.js';
 import {Context, type Output} from './context.js';
 import {COMMON_FLAGS, kebab, type Flags} from './flags.js';
+import {closest, didYouMean} from './suggest.js';
 import {safeJson, safeLine} from '../text/safe-text.js';
 
 export const VERSION = '0.1.0';
@@ -16,6 +17,10 @@ export interface RunOptions {
 	stderr?: Output;
 	readStdin?: () => Buffer;
 	signal?: AbortSignal;
+	/** Set the process title; bin.ts sets process.title (meow sets it to `metawsm` on every parse). */
+	setTitle?: (title: string) => void;
+	/** Standard output is a terminal (for colour). */
+	stdoutIsTTY?: boolean;
 }
 
 function topHelp(): string {
@@ -30,9 +35,19 @@ ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}
 Common flags:
 ${flagHelp(COMMON_FLAGS)}
 
+Also: metawsm help [command] · metawsm completion bash|zsh|fish · metawsm --version
 Exit codes: 0 ok · 1 runtime failure · 2 bad usage or input · 3 refused by a forum rule or unknown thread
-Run \`metawsm forum <command> --help\` for a command's flags and examples.`;
+Run \`metawsm forum help <command>\` (or \`metawsm forum <command> --help\`) for a command's flags and examples.`;
 }
+
+const COMPLETION_HELP = `Print a shell completion script for metawsm's commands and flags.
+
+Usage: metawsm completion bash|zsh|fish
+
+Install:
+  bash  metawsm completion bash > ~/.local/share/bash-completion/completions/metawsm
+  zsh   metawsm completion zsh > "\${fpath[1]}/_metawsm"    (then restart zsh)
+  fish  metawsm completion fish > ~/.config/fish/completions/metawsm.fish`;
 
 function flagHelp(flags: Record<string, FlagSpec>): string {
 	const entries = Object.entries(flags).map(([name, spec]) => [`--${kebab(name)}${spec.type === 'string' ? ' VALUE' : ''}`, spec.description] as const);
@@ -72,7 +87,10 @@ function parseFlags(command: CommandSpec, argv: string[]): {flags: Flags; input:
 	const unknown = Object.keys(cli.unnormalizedFlags).filter((key) => !known.has(key) && !known.has(key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())));
 	if (unknown.length > 0) {
 		const flag = unknown[0]!.length === 1 ? `-${unknown[0]}` : `--${kebab(unknown[0]!)}`;
-		throw new ForumError('usage', 'unknown_flag', `unknown flag ${flag}; see \`metawsm forum ${command.name} --help\``);
+		const names = Object.keys(specs).map((name) => `--${kebab(name)}`);
+		const near = flag.startsWith('--') ? closest(flag, names) : undefined;
+		const see = `\`metawsm forum ${command.name} --help\``;
+		throw new ForumError('usage', 'unknown_flag', `unknown flag ${flag}${near ? `; did you mean ${near}? See ${see}` : `; see ${see}`}`);
 	}
 	for (const [name, spec] of Object.entries(specs)) {
 		const value = (cli.flags as Flags)[name];
@@ -84,6 +102,12 @@ function parseFlags(command: CommandSpec, argv: string[]): {flags: Flags; input:
 
 const defaultOut: Output = {write: (text) => void process.stdout.write(text)};
 const defaultErr: Output = {write: (text) => void process.stderr.write(text)};
+
+const FORUM_NAMES = COMMANDS.map((command) => command.name);
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
+type Shell = (typeof SHELLS)[number];
+const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';
+const isVersion = (arg: string | undefined) => arg === '--version' || arg === '-v';
 
 /** Run the CLI; resolves to the exit code. Never throws. */
 export async function run(options: RunOptions): Promise<number> {
@@ -97,26 +121,59 @@ export async function run(options: RunOptions): Promise<number> {
 		stderr.write(json ? `${safeJson({error: {code, message}})}\n` : `metawsm: ${safeLine(message)}\n`);
 		return 2;
 	};
-	if (group === '--version' || group === '-v') {
+	if (isVersion(group) || (group === 'forum' && isVersion(name))) {
 		stdout.write(`${VERSION}\n`);
 		return 0;
 	}
-	if (group === undefined || group === '--help' || group === '-h' || (group === 'forum' && (name === undefined || name === '--help' || name === '-h'))) {
-		if (group === undefined) {
-			stderr.write(`${topHelp()}\n`);
-			return 2;
-		}
+	if (group === undefined) {
+		stderr.write(`${topHelp()}\n`);
+		return 2;
+	}
+	if (isHelp(group) || (group === 'forum' && (name === undefined || isHelp(name)))) {
 		stdout.write(`${topHelp()}\n`);
 		return 0;
 	}
-	if (group !== 'forum') return early(`unknown command "${group.slice(0, 40)}"; did you mean \`metawsm forum ${group.slice(0, 40)}\`? See \`metawsm forum --help\``, 'unknown_command');
+	if (group === 'help') return help(options.argv.slice(1), stdout, early);
+	if (group === 'forum' && name === 'help') return help(['forum', ...rest], stdout, early);
+	if (group === 'completion') {
+		if (isHelp(name)) {
+			stdout.write(`${COMPLETION_HELP}\n`);
+			return 0;
+		}
+		if (!SHELLS.includes(name as Shell)) {
+			return early(`${name === undefined ? 'name a shell' : `unknown shell "${name.slice(0, 40)}"${didYouMean(name, SHELLS)}`}: metawsm completion ${SHELLS.join('|')}`);
+		}
+		// Loaded only here: the scripts' text is no part of every agent's call.
+		const {completionScript} = await import('./completion.js');
+		stdout.write(completionScript(name as Shell, COMMANDS));
+		return 0;
+	}
+	if (group !== 'forum') {
+		const top = group.slice(0, 40);
+		if (FORUM_NAMES.includes(group)) return early(`unknown command "${top}"; did you mean \`metawsm forum ${top}\`? see \`metawsm help\``, 'unknown_command');
+		const near = closest(group, TOP_COMMANDS.map((command) => command.name)) ?? (closest(group, FORUM_NAMES) && `forum ${closest(group, FORUM_NAMES)}`);
+		return early(`unknown command "${top}"; ${near ? `did you mean \`metawsm ${near}\`? ` : ''}see \`metawsm help\``, 'unknown_command');
+	}
 	const command = COMMANDS.find((candidate) => candidate.name === name);
-	if (!command) return early(`unknown command "forum ${name!.slice(0, 40)}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`, 'unknown_command');
+	if (!command) {
+		const typed = name!.slice(0, 40);
+		const near = closest(typed, FORUM_NAMES);
+		return early(
+			`unknown command "forum ${typed}"${near ? `; did you mean \`metawsm forum ${near}\`?` : `; commands: ${FORUM_NAMES.join(', ')}`}`,
+			'unknown_command',
+		);
+	}
 
 	let context: Context | undefined;
 	try {
 		const {flags, input} = parseFlags(command, rest);
-		context = new Context({command: command.name, flags, env, stdout, stderr, readStdin: options.readStdin, signal});
+		// After meow, which names every process `metawsm`: a dashboard, a waiting agent and serve differ in ps.
+		options.setTitle?.(`metawsm forum ${command.name}`);
+		context = new Context({command: command.name, flags, env, stdout, stderr, readStdin: options.readStdin, signal, setTitle: options.setTitle, stdoutIsTTY: options.stdoutIsTTY});
+		if (flags['version'] === true) {
+			stdout.write(`${VERSION}\n`);
+			return 0;
+		}
 		if (flags['help'] === true) {
 			stdout.write(`${commandHelp(command)}\n`);
 			return 0;
@@ -135,4 +192,25 @@ export async function run(options: RunOptions): Promise<number> {
 	} finally {
 		await context?.close().catch(() => undefined);
 	}
+}
+
+/** `metawsm help [forum] [command]`, `metawsm forum help [command]`, `metawsm help completion`. */
+function help(args: string[], stdout: Output, early: (message: string, code?: string) => number): number {
+	const words = args[0] === 'forum' ? args.slice(1) : args;
+	const [topic] = words;
+	if (topic === undefined || topic === 'help' || topic === 'forum') {
+		stdout.write(`${topHelp()}\n`);
+		return 0;
+	}
+	if (topic === 'completion' && args[0] !== 'forum') {
+		stdout.write(`${COMPLETION_HELP}\n`);
+		return 0;
+	}
+	const command = COMMANDS.find((candidate) => candidate.name === topic);
+	if (!command) {
+		const near = closest(topic, FORUM_NAMES);
+		return early(`no help for "${topic.slice(0, 40)}"${near ? `; did you mean \`metawsm forum help ${near}\`?` : `; commands: ${FORUM_NAMES.join(', ')}`}`, 'unknown_command');
+	}
+	stdout.write(`${commandHelp(command)}\n`);
+	return 0;
 }

@@ -12,6 +12,7 @@ import {ForumService} from '../service/forum-service.js';
 import {DEMO, seedDemo, startSimulation} from './demo.js';
 import {buildFrame, frameText} from './frame.js';
 import {buildQueue} from './queue-model.js';
+import {DASH_BUSY_TIMEOUT_MS} from './patient-dispatch.js';
 import {loadSnapshot, type Snapshot} from './snapshot.js';
 
 const ONCE_COLUMNS = 100;
@@ -66,7 +67,7 @@ function openDemo(context: Context): Demo {
 	const empty = probe.lastSequence() === 0;
 	probe.close();
 	if (empty) seedDemo(file, policy);
-	const client = localClient(new ForumService({db: file, policy}));
+	const client = localClient(new ForumService({db: file, policy, busyTimeoutMs: DASH_BUSY_TIMEOUT_MS}));
 	return {
 		client,
 		cleanup: () => {
@@ -91,9 +92,11 @@ export async function runDashCommand(context: Context): Promise<number> {
 	// Ink owns the terminal: skipped-event warnings go to the status line (use-forum), not stderr.
 	if (!once) context.warningsOnStderr = false;
 	const opened = demo ? openDemo(context) : undefined;
+	// The live dashboard's own connection: short lock waits, retried without blocking the frame.
+	const own = !once && !opened && !context.isRemote() ? localClient(new ForumService({db: context.dbPath(), policy: context.policy(), busyTimeoutMs: DASH_BUSY_TIMEOUT_MS})) : undefined;
 	let linked: ForumClient | undefined;
 	try {
-		let client = opened?.client ?? (await context.openForum());
+		let client = opened?.client ?? own ?? (await context.openForum());
 		const redisUrl = once || opened || client.source().kind !== 'sqlite' ? undefined : context.redisUrl();
 		if (redisUrl) {
 			// Local data, Redis configured: the status bar shows the link (connected / reconnecting / lag).
@@ -114,6 +117,7 @@ export async function runDashCommand(context: Context): Promise<number> {
 		return await runLive(context, client, snapshot, operator, {bell, demo});
 	} finally {
 		await linked?.close();
+		await own?.close();
 		if (opened) {
 			await opened.client.close();
 			opened.cleanup();

@@ -4,7 +4,7 @@
  * write goes through dispatch.
  */
 import demoData from '../../fixtures/demo/forum.json' with {type: 'json'};
-import {ACTOR_TYPES, type Actor, type ActorType, type Priority, type ThreadState} from '../forum/types.js';
+import {ACTOR_TYPES, type Actor, type ActorType, type Priority, type Question, type ThreadState} from '../forum/types.js';
 import type {ForumClient} from '../service/client.js';
 import type {CommandInput} from '../service/forum-service.js';
 import {ForumService} from '../service/forum-service.js';
@@ -28,6 +28,10 @@ interface DemoThread {
 	minutesAgo: number;
 	title: string;
 	body: string;
+	/** Options of a choice question (2–9), or an approval question; free text when neither. */
+	choices?: string[];
+	recommend?: number;
+	approval?: boolean;
 	steps: DemoStep[];
 }
 
@@ -37,6 +41,9 @@ interface DemoAsk {
 	priority: string;
 	title: string;
 	body: string;
+	choices?: string[];
+	recommend?: number;
+	approval?: boolean;
 }
 
 export interface DemoData {
@@ -76,6 +83,7 @@ export function seedDemo(file: string, policy: Policy, data: DemoData = DEMO, no
 						title: thread.title,
 						body: thread.body,
 						priority: thread.priority as Priority,
+						question: questionOf(thread),
 						actor: {type: 'agent', name: thread.agent},
 					});
 					if (!result.ok) throw new Error(`demo fixture: ${result.rejection.message}`);
@@ -102,6 +110,12 @@ export function seedDemo(file: string, policy: Policy, data: DemoData = DEMO, no
 	} finally {
 		service.close();
 	}
+}
+
+function questionOf(thread: Pick<DemoThread, 'choices' | 'recommend' | 'approval'>): Question {
+	if (thread.approval) return {kind: 'approval'};
+	if (thread.choices) return {kind: 'choice', choices: thread.choices, recommended: thread.recommend ?? null};
+	return {kind: 'text'};
 }
 
 function stepCommand(step: DemoStep, threadId: string, agent: string): CommandInput {
@@ -151,7 +165,7 @@ export function startSimulation(client: ForumClient, data: DemoData = DEMO, opti
 				weight: open.length < 12 ? 6 : open.length > 30 ? 0 : 3,
 				run: () => {
 					const ask = data.simulation.asks[askIndex++ % data.simulation.asks.length]!;
-					return {type: 'ask', ticket: ask.ticket, agentName: ask.agent, title: ask.title, body: ask.body, priority: ask.priority as Priority, actor: {type: 'agent', name: ask.agent}};
+					return {type: 'ask', ticket: ask.ticket, agentName: ask.agent, title: ask.title, body: ask.body, priority: ask.priority as Priority, question: questionOf(ask), actor: {type: 'agent', name: ask.agent}};
 				},
 			},
 			{
@@ -173,6 +187,15 @@ export function startSimulation(client: ForumClient, data: DemoData = DEMO, opti
 				run: () => {
 					// The lead takes the longest-waiting thread.
 					const thread = [...waiting].sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : 1))[0]!;
+					// The lead answers each kind of question the way it asks to be answered.
+					if (thread.question.kind === 'choice') {
+						const choice = thread.question.recommended ?? 1 + Math.floor(random() * thread.question.choices.length);
+						return {type: 'answer', threadId: thread.id, body: '', choice, actor: lead};
+					}
+					if (thread.question.kind === 'approval') {
+						const approved = random() >= 0.3;
+						return {type: 'answer', threadId: thread.id, body: approved ? '' : 'Not this week.', approved, actor: lead};
+					}
 					return {type: 'answer', threadId: thread.id, body: pick(data.simulation.answers), actor: lead};
 				},
 			},

@@ -2,14 +2,16 @@
  * The whole dashboard frame as lines of styled segments: a pure function of what is on
  * screen. Ink draws it live; `--once` prints it as plain text. Never taller than rows - 1.
  */
+import {agentPaneLines, type PaneView} from './agent-pane.js';
 import type {SlaRule} from '../forum/rules.js';
 import {allowedTransitions, isEscalated, msPastSla} from '../forum/rules.js';
-import type {Thread, ThreadState} from '../forum/types.js';
+import {decisionOf} from '../forum/answers.js';
+import type {Answer, Question, Thread, ThreadState} from '../forum/types.js';
 import type {SourceInfo} from '../service/client.js';
 import type {ThreadDetail} from '../service/forum-service.js';
 import {safeLine, safeText} from '../text/safe-text.js';
 import {formatAge} from '../text/time.js';
-import {hintBar, KEYMAP, type View} from './keymap.js';
+import {hintBar, KEYMAP, PROMPT_MODES, type Mode, type View} from './keymap.js';
 import {SECTIONS, type Queue, type QueueEntry} from './queue-model.js';
 import {fit, textWidth, truncate, wrap} from './text-fit.js';
 
@@ -26,11 +28,46 @@ export const MIN_ROWS = 12;
 /** From this width the preview sits beside the list instead of below it. */
 export const WIDE_COLUMNS = 150;
 
-/** What is being typed or chosen on the prompt line. */
+/** What an answer prompt answers with besides its text: an approval's yes/no, an amendment. */
+export interface AnswerIntent {
+	approved?: boolean;
+	amend?: boolean;
+}
+
+/** Text of a write that did not land (refused, cancelled, timed out): kept until sent or discarded. */
+export interface KeptText {
+	threadId: string;
+	text: string;
+	/** Why it did not land, as the rule or the storage said. */
+	reason: string;
+	/** Where it was written: `e` reopens the same place. */
+	origin: 'answer' | 'post' | 'editor';
+	intent?: AnswerIntent;
+}
+
+/**
+ * What is being typed or chosen on the prompt line. `version` is the thread's last sequence
+ * as shown when the prompt opened: the write carries it as `ifVersion`.
+ */
 export type Prompt =
-	| {kind: 'text'; purpose: 'answer' | 'post' | 'assign' | 'filter'; threadId?: string; value: string}
-	| {kind: 'menu'; purpose: 'state' | 'priority'; threadId: string; options: readonly string[]; index: number}
-	| {kind: 'confirm'; purpose: 'close'; threadId: string};
+	| {kind: 'text'; purpose: 'answer' | 'post' | 'assign'; threadId: string; value: string; version: number; intent?: AnswerIntent}
+	| {kind: 'text'; purpose: 'filter'; threadId?: undefined; value: string}
+	| {kind: 'menu'; purpose: 'state' | 'priority' | 'amend'; threadId: string; options: readonly string[]; index: number; version: number}
+	| {kind: 'confirm'; purpose: 'close'; threadId: string; version: number}
+	| {kind: 'confirm'; purpose: 'discard'; threadId?: undefined; kept: KeptText}
+	| {kind: 'kept'; threadId?: undefined; kept: KeptText};
+
+/** The key mode a prompt puts the keyboard in. */
+export function promptMode(prompt: Prompt): Exclude<Mode, View> {
+	return prompt.kind === 'text' ? 'input' : prompt.kind;
+}
+
+/** A write that is waiting for another process to release the database. */
+export interface Waiting {
+	/** `answer OPS-7`. */
+	what: string;
+	elapsedMs: number;
+}
 
 export interface Notice {
 	text: string;
@@ -56,6 +93,8 @@ export interface FrameInput {
 	prompt: Prompt | undefined;
 	filter: string;
 	notice: Notice | undefined;
+	/** A write retrying while the database is locked by another process. */
+	waiting?: Waiting;
 	feedError: string | undefined;
 	source: SourceInfo;
 	lastSequence: number;
@@ -64,6 +103,8 @@ export interface FrameInput {
 	sla: SlaRule;
 	/** Thread titles by id, for prompts about a thread that left the list. */
 	threadOf: (id: string) => Thread | undefined;
+	/** The agent's pane, when shown (`t`): drawn in the preview or detail instead of the conversation. */
+	agentPane?: PaneView;
 }
 
 export interface Layout {
@@ -264,18 +305,52 @@ function describeThread(thread: Thread, input: Pick<FrameInput, 'now' | 'sla'>):
 	return line;
 }
 
+/** `1 Drop · 2 Keep (recommended)`: options as numbered keys. */
+export function choiceList(question: Extract<Question, {kind: 'choice'}>): string {
+	return question.choices.map((label, index) => `${index + 1} ${safeLine(label)}${question.recommended === index + 1 ? ' (recommended)' : ''}`).join(' · ');
+}
+
+/** What the thread asks: `choose one — 1 A · 2 B`, `approval — y approve · n deny`, `free text`. */
+export function questionText(question: Question): string {
+	if (question.kind === 'choice') return `choose one — ${choiceList(question)}`;
+	if (question.kind === 'approval') return 'approval — y approve · n deny';
+	return 'free text';
+}
+
+/** `✓ answered by bob: B`, `✓ approved by bob`, `✗ denied by bob: reason`, plus `· amended`. */
+export function decisionLine(answer: Answer): Line {
+	const by = safeLine(answer.author.name);
+	const reason = answer.body.trim() === '' ? '' : `: ${safeLine(answer.body.split('\n')[0] ?? '')}`;
+	const amended = answer.amendments > 0 ? ` · amended${answer.amendments > 1 ? ` ${answer.amendments}×` : ''}` : '';
+	if (answer.kind === 'approval' && answer.approved === false) return [{text: `✗ denied by ${by}${reason}${amended}`, style: 'error'}];
+	if (answer.kind === 'approval') return [{text: `✓ approved by ${by}${reason}${amended}`, style: 'ok'}];
+	if (answer.kind === 'choice' && answer.choice) {
+		return [{text: `✓ answered by ${by}: ${answer.choice.index} ${safeLine(answer.choice.label)}${reason ? ` —${reason.slice(1)}` : ''}${amended}`, style: 'ok'}];
+	}
+	return [{text: `✓ answered by ${by}${reason}${amended}`, style: 'ok'}];
+}
+
 interface Message {
 	author: string;
 	authorType: string;
 	at: string;
 	body: string;
+	/** `answer`, `current answer`, `amendment`: how a post counts as the decision. */
+	mark?: string;
 }
 
 function messages(detail: ThreadDetail): Message[] {
 	const t = detail.thread;
+	const current = decisionOf(t)?.eventId;
 	return [
 		{author: t.createdBy.name, authorType: t.createdBy.type, at: t.createdAt, body: t.body},
-		...detail.posts.map((post) => ({author: post.authorName, authorType: post.authorType, at: post.createdAt, body: post.body})),
+		...detail.posts.map((post) => ({
+			author: post.authorName,
+			authorType: post.authorType,
+			at: post.createdAt,
+			body: post.body,
+			mark: !post.answer ? undefined : `${post.eventId === current ? '★ current ' : ''}${post.answer.amends ? 'amended answer' : 'answer'}`,
+		})),
 	];
 }
 
@@ -316,11 +391,40 @@ function previewLines(input: FrameInput, box: Layout): Line[] {
 	const used = headLine.reduce((sum, s) => sum + textWidth(s.text), 0);
 	headLine.push({text: '─'.repeat(Math.max(0, width - used)), style: 'border'});
 	const title: Line = [{text: '│ ', style: 'border'}, {text: safeLine(detail.thread.title), style: 'bold'}];
+	const asks = previewAsks(detail);
+	if (input.agentPane) return [headLine, title, ...asks, ...agentPaneLines(input.agentPane, width, height - 2 - asks.length)].slice(0, height).map((line) => clip(line, width));
 	const body = compactConversation(detail, input.now, width - 2).map((line): Line => [{text: '│ ', style: 'border'}, ...line]);
 	// The newest messages matter most in a preview: keep the tail.
-	const room = height - 2;
-	const tail = body.length > room ? body.slice(body.length - room) : body;
-	return [headLine, title, ...tail].slice(0, height).map((line) => clip(line, width));
+	const room = height - 2 - asks.length;
+	const tail = body.length > room ? body.slice(body.length - Math.max(0, room)) : body;
+	return [headLine, title, ...asks, ...tail].slice(0, height).map((line) => clip(line, width));
+}
+
+/** The preview's line about the question under its title: the decision, or the options asked. */
+function previewAsks(detail: ThreadDetail): Line[] {
+	const decision = decisionOf(detail.thread);
+	const question = detail.thread.question;
+	if (decision) return [[{text: '│ ', style: 'border'}, ...decisionLine(decision)]];
+	if (question.kind !== 'text') return [[{text: '│ ', style: 'border'}, {text: questionText(question), style: 'bold'}]];
+	return [];
+}
+
+/** The detail's lines above the conversation (header, title, question, decision, a blank): what stays above the pane. */
+function detailHead(detail: ThreadDetail, input: Pick<FrameInput, 'now' | 'sla' | 'detailMissing'>, width: number): Line[] {
+	const lines = detailLines(detail, input, width);
+	const blank = lines.findIndex((line) => line.length === 0);
+	return lines.slice(0, blank < 0 ? lines.length : blank + 1);
+}
+
+/**
+ * Rows of pane text on screen: the preview below its head, title and question line, or the
+ * detail below the question. The frame draws that many; an answer records that many.
+ */
+export function agentPaneRows(input: Pick<FrameInput, 'view' | 'columns' | 'now' | 'sla'>, box: Layout, detail: ThreadDetail): number {
+	const above = input.view === 'detail' ? detailHead(detail, input, input.columns).length : 2 + previewAsks(detail).length;
+	const height = input.view === 'detail' ? box.detailHeight : box.previewHeight;
+	// One row is the pane's own rule.
+	return Math.max(0, height - above - 1);
 }
 
 /** Every line of the open thread: header, conversation, assignments, state history. */
@@ -331,10 +435,14 @@ export function detailLines(detail: ThreadDetail | undefined, input: Pick<FrameI
 	const lines: Line[] = [
 		clip([{text: ' '}, ...describeThread(t, input), {text: ` · ${t.id}`, style: 'dim'}], width),
 		clip([{text: ' '}, {text: safeLine(t.title), style: 'title'}], width),
-		[],
 	];
+	for (const text of wrap(`question: ${questionText(t.question)}`, width - 2)) lines.push([{text: ` ${text}`, style: t.question.kind === 'text' ? 'dim' : 'bold'}]);
+	const decision = decisionOf(t);
+	if (decision) lines.push(clip([{text: ' '}, ...decisionLine(decision)], width));
+	lines.push([]);
 	for (const message of messages(detail)) {
-		lines.push(clip([{text: ' ── ', style: 'border'}, {text: safeLine(message.author), style: message.authorType === 'agent' ? 'bold' : 'ok'}, {text: ` (${message.authorType}) · ${shortTime(message.at, input.now)} `, style: 'dim'}, {text: '──', style: 'border'}], width));
+		const mark: Line = message.mark ? [{text: `${message.mark} `, style: message.mark.startsWith('★') ? 'ok' : 'dim'}] : [];
+		lines.push(clip([{text: ' ── ', style: 'border'}, {text: safeLine(message.author), style: message.authorType === 'agent' ? 'bold' : 'ok'}, {text: ` (${message.authorType}) · ${shortTime(message.at, input.now)} `, style: 'dim'}, ...mark, {text: '──', style: 'border'}], width));
 		for (const text of wrap(safeText(message.body, {multiline: true}).trim(), width - 3)) lines.push([{text: `   ${text}`}]);
 		lines.push([]);
 	}
@@ -358,7 +466,13 @@ export function detailLines(detail: ThreadDetail | undefined, input: Pick<FrameI
 function helpLines(view: View, width: number, height: number): Line[] {
 	const lines: Line[] = [[{text: ' Keys', style: 'title'}, {text: view === 'detail' ? ' (thread view)' : ' (queue)', style: 'dim'}, {text: '   any key closes this help', style: 'dim'}]];
 	const bindings = KEYMAP.filter((binding) => binding.views.includes(view));
-	const entries: Line[] = bindings.map((binding) => [{text: ` ${fit(binding.label, 7)}`, style: 'key'}, {text: binding.description}]);
+	const entries: Line[] = bindings.map((binding) => [{text: ` ${fit(binding.label, 8)}`, style: 'key'}, {text: binding.description}]);
+	// The prompts' and menus' keys too: the registry is the whole keyboard.
+	for (const {mode, label} of PROMPT_MODES) {
+		for (const binding of KEYMAP.filter((b) => b.views.includes(mode))) {
+			entries.push([{text: ` ${fit(binding.label, 8)}`, style: 'key'}, {text: `${label}: `, style: 'dim'}, {text: binding.description}]);
+		}
+	}
 	const perColumn = Math.max(1, height - 1);
 	const columnCount = Math.ceil(entries.length / perColumn);
 	const columnWidth = Math.floor(width / Math.max(1, columnCount));
@@ -375,7 +489,11 @@ function helpLines(view: View, width: number, height: number): Line[] {
 
 function hintLine(input: FrameInput): Line {
 	const line: Line = [];
-	for (const {key, word} of hintBar(input.view)) line.push({text: ` ${key}`, style: 'key'}, {text: ` ${word} `});
+	const thread = input.view === 'detail' ? input.detail?.thread : input.selectedId ? input.threadOf(input.selectedId) : undefined;
+	const context = thread
+		? {question: thread.question.kind, choices: thread.question.kind === 'choice' ? thread.question.choices.length : undefined, answered: decisionOf(thread) !== null && thread.state === 'answered'}
+		: {};
+	for (const {key, word} of hintBar(input.view, context)) line.push({text: ` ${key}`, style: 'key'}, {text: ` ${word} `});
 	const extra: Line = input.view === 'detail' ? [{text: ' Esc', style: 'key'}, {text: ' back '}] : [{text: ' Enter', style: 'key'}, {text: ' open '}];
 	const width = (segments: Line) => segments.reduce((sum, s) => sum + textWidth(s.text), 0);
 	// The way back out of a thread matters more than the rest: it goes first there.
@@ -383,13 +501,42 @@ function hintLine(input: FrameInput): Line {
 	return width(line) + width(extra) <= input.columns ? [...line, ...extra] : line;
 }
 
+function keysOf(mode: Mode): string {
+	return KEYMAP.filter((binding) => binding.views.includes(mode))
+		.map((binding) => `${binding.label.split(' ')[0]} ${binding.description.split(' ')[0]}`)
+		.join(' · ');
+}
+
+/** The kept-text menu: why the write did not land (wrapped, up to 3 lines), then the text and its keys. */
+function keptLines(kept: KeptText, input: FrameInput): Line[] {
+	const thread = input.threadOf(kept.threadId);
+	const reason = wrap(`✗ ${safeLine(kept.reason)}`, input.columns - 2).slice(0, 3).map((text): Line => [{text: ` ${text}`, style: 'error'}]);
+	const keys = `  ${keysOf('kept')}`;
+	const lead = ` kept for ${thread ? safeLine(thread.ticket) : 'the thread'}: `;
+	const room = Math.max(8, input.columns - textWidth(lead) - textWidth(keys) - 2);
+	const text = safeLine(kept.text);
+	return [...reason, [{text: lead, style: 'bold'}, {text: `“${truncate(text, room)}”`}, {text: keys, style: 'key'}]];
+}
+
+function answerLabel(prompt: {intent?: AnswerIntent}, ticket: string): string {
+	const intent = prompt.intent ?? {};
+	const verb = intent.approved === true ? 'approve' : intent.approved === false ? 'deny' : 'answer';
+	if (intent.approved !== undefined) return ` ${intent.amend ? 'amend: ' : ''}${verb} ${ticket}, reason (optional) ›`;
+	return ` ${intent.amend ? 'amend the answer of' : 'answer'} ${ticket} ›`;
+}
+
 function promptLine(prompt: Prompt, input: FrameInput): Line {
-	const thread = 'threadId' in prompt && prompt.threadId ? input.threadOf(prompt.threadId) : undefined;
+	const thread = prompt.threadId ? input.threadOf(prompt.threadId) : undefined;
 	const ticket = thread ? safeLine(thread.ticket) : '';
+	if (prompt.kind === 'kept') return keptLines(prompt.kept, input).at(-1)!;
 	if (prompt.kind === 'text') {
-		const label = prompt.purpose === 'filter' ? ' filter /' : prompt.purpose === 'assign' ? ` assign ${ticket} to ›` : ` ${prompt.purpose} ${ticket} ›`;
-		const help = prompt.purpose === 'filter' ? 'Enter keep · Esc clear' : 'Enter send · Esc cancel';
-		const room = input.columns - textWidth(label) - textWidth(help) - 4;
+		const label =
+			prompt.purpose === 'filter' ? ' filter /' : prompt.purpose === 'assign' ? ` assign ${ticket} to ›` : prompt.purpose === 'answer' ? answerLabel(prompt, ticket) : ` ${prompt.purpose} ${ticket} ›`;
+		const question = thread?.question;
+		const offers = prompt.purpose === 'answer' && prompt.intent?.approved === undefined && prompt.value === '' && question?.kind === 'choice' ? question : undefined;
+		const help = prompt.purpose === 'filter' ? 'Enter keep · Esc clear' : offers ? `${choiceList(offers)} — press a number, or type an answer · Esc cancel` : 'Enter send · Esc cancel';
+		// Typed text wins over the help when the pane is narrow: the help is clipped, never the end of the text.
+		const room = Math.max(12, input.columns - textWidth(label) - textWidth(help) - 4);
 		const value = safeLine(prompt.value);
 		const shown = textWidth(value) > room ? `…${value.slice(-(room - 1))}` : value;
 		return [{text: label, style: 'bold'}, {text: ` ${shown}`}, {text: '█', style: 'dim'}, {text: `  ${help}`, style: 'dim'}];
@@ -403,6 +550,9 @@ function promptLine(prompt: Prompt, input: FrameInput): Line {
 		line.push({text: '  ←/→ or 1-9 · Enter · Esc', style: 'dim'});
 		return line;
 	}
+	if (prompt.purpose === 'discard') {
+		return [{text: ` discard the kept text (${[...prompt.kept.text].length} characters)? it cannot be recovered`, style: 'bold'}, {text: ' y/N', style: 'key'}];
+	}
 	const title = thread ? ` “${safeLine(thread.title)}”` : '';
 	return [{text: ` close ${ticket}${title}?`, style: 'bold'}, {text: ' y/N', style: 'key'}];
 }
@@ -415,6 +565,9 @@ function statusLine(input: FrameInput): Line {
 		: 'redis off';
 	const line: Line = [];
 	// Problems first: a long path must never push them off the line.
+	if (input.waiting) {
+		line.push({text: ` ⏳ waiting for the database… ${Math.floor(input.waiting.elapsedMs / 1000)}s (${safeLine(input.waiting.what)}; Esc stops, text kept) ·`, style: 'bold'});
+	}
 	if (input.feedError) line.push({text: ` ⚠ ${safeLine(input.feedError)} ·`, style: 'error'});
 	if (input.notice && input.prompt) line.push({text: ' '}, ...noticeSegments(input.notice), {text: ' ·', style: 'dim'});
 	line.push({text: ` ${where} · seq ${input.lastSequence} · ${redis}`, style: 'dim'});
@@ -437,7 +590,10 @@ export function buildFrame(input: FrameInput): Line[] {
 		lines.push(...helpLines(input.view, input.columns, box.detailHeight).slice(0, box.detailHeight));
 		while (lines.length < 2 + box.detailHeight) lines.push([]);
 	} else if (input.view === 'detail') {
-		const all = detailLines(input.detail, input, input.columns);
+		const all =
+			input.agentPane && input.detail
+				? [...detailHead(input.detail, input, input.columns), ...agentPaneLines(input.agentPane, input.columns, agentPaneRows(input, box, input.detail) + 1)]
+				: detailLines(input.detail, input, input.columns);
 		const start = Math.min(Math.max(0, input.detailScroll), Math.max(0, all.length - box.detailHeight));
 		lines.push(...all.slice(start, start + box.detailHeight));
 		while (lines.length < 2 + box.detailHeight) lines.push([]);
@@ -455,6 +611,11 @@ export function buildFrame(input: FrameInput): Line[] {
 		}
 	}
 	// The prompt, else the outcome of the last action (until the next key), else the key hints.
+	if (input.prompt?.kind === 'kept') {
+		// The kept-text menu takes the last body lines for its reason.
+		const kept = keptLines(input.prompt.kept, input);
+		lines.splice(lines.length - (kept.length - 1), kept.length - 1, ...kept.slice(0, -1));
+	}
 	lines.push(input.prompt ? promptLine(input.prompt, input) : input.notice ? [{text: ' '}, ...noticeSegments(input.notice)] : hintLine(input));
 	lines.push(statusLine(input));
 	return lines.slice(0, input.rows - 1).map((line) => clip(line, input.columns));

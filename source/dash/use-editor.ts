@@ -17,7 +17,8 @@ export function editedText(raw: string): string {
 	return (cut >= 0 ? raw.slice(0, cut) : raw).trim();
 }
 
-export type Editor = (context: string) => Promise<string>;
+/** Open the editor on `initial` (e.g. text kept from a refused answer) above the context; resolves with the text written. */
+export type Editor = (context: string, initial?: string) => Promise<string>;
 
 export interface UseEditorOptions {
 	/** Called after the terminal is back, so the app redraws everything. */
@@ -31,12 +32,12 @@ export function useEditor(options: UseEditorOptions = {}): Editor {
 	const {setRawMode, isRawModeSupported} = useStdin();
 	const {stdout} = useStdout();
 	return useCallback(
-		async (context: string) => {
+		async (context: string, initial?: string) => {
 			const env = options.env ?? process.env;
 			const editor = env['VISUAL']?.trim() || env['EDITOR']?.trim() || 'vi';
 			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metawsm-answer-'));
 			const file = path.join(dir, 'answer.md');
-			fs.writeFileSync(file, `\n${SCISSORS}\n# Write the answer above this line; everything below is ignored.\n${context}\n`);
+			fs.writeFileSync(file, `${initial ?? ''}\n${SCISSORS}\n# Write the answer above this line; everything below is ignored.\n${context}\n`);
 			if (isRawModeSupported) setRawMode(false);
 			if (options.alternateScreen) stdout.write('\u001B[?1049l');
 			stdout.write('\u001B[?25h');

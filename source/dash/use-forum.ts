@@ -6,6 +6,7 @@ import {useCallback, useEffect, useRef, useState} from 'react';
 import {describeBadEvent} from '../forum/event-shape.js';
 import type {Thread} from '../forum/types.js';
 import type {ForumClient} from '../service/client.js';
+import {describeError, isDatabaseLocked} from './patient-dispatch.js';
 import type {Snapshot} from './snapshot.js';
 
 export interface ForumFeed {
@@ -30,9 +31,7 @@ export interface UseForumOptions {
 	initial: Snapshot;
 }
 
-function describe(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
+const describe = describeError;
 
 export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed {
 	const threads = useRef(initial.threads).current;
@@ -124,10 +123,18 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 
 	const markSeen = useCallback(
 		(thread: Thread) => {
-			if ((seen.get(thread.id) ?? 0) >= thread.lastSequence) return;
+			const before = seen.get(thread.id);
+			if ((before ?? 0) >= thread.lastSequence) return;
 			seen.set(thread.id, thread.lastSequence);
 			setVersion((v) => v + 1);
-			client.markSeen(thread.id, viewer, thread.lastSequence).catch((error: unknown) => setFeedError(describe(error)));
+			client.markSeen(thread.id, viewer, thread.lastSequence).catch((error: unknown) => {
+				// Locked by another process: forget it, so the next look at the thread marks it again.
+				if (isDatabaseLocked(error)) {
+					if (seen.get(thread.id) === thread.lastSequence) before === undefined ? seen.delete(thread.id) : seen.set(thread.id, before);
+					return;
+				}
+				setFeedError(describe(error));
+			});
 		},
 		[client, seen, viewer],
 	);

@@ -3,14 +3,14 @@
  * field of the right type, no unknown fields. Pure. The rules (checkCommand) then judge values.
  */
 
-type Kind = 'string' | 'string?' | 'nullable string?' | 'integer' | 'integer?' | 'boolean?' | 'number or string?' | 'actor' | 'question?';
+type Kind = 'string' | 'string?' | 'nullable string?' | 'integer' | 'integer?' | 'boolean?' | 'number or string?' | 'actor' | 'question?' | 'object?';
 
 const COMMON: Record<string, Kind> = {type: 'string', commandId: 'string', actor: 'actor', ifVersion: 'integer?'};
 
 const FIELDS: Record<string, Record<string, Kind>> = {
-	ask: {threadId: 'string?', ticket: 'string', runId: 'nullable string?', agentName: 'string', title: 'string', body: 'string', priority: 'string', question: 'question?'},
+	ask: {threadId: 'string?', ticket: 'string', runId: 'nullable string?', agentName: 'string', title: 'string', body: 'string', priority: 'string', question: 'question?', agentPane: 'object?'},
 	post: {threadId: 'string', body: 'string'},
-	answer: {threadId: 'string', body: 'string', choice: 'number or string?', approved: 'boolean?', amend: 'boolean?'},
+	answer: {threadId: 'string', body: 'string', choice: 'number or string?', approved: 'boolean?', amend: 'boolean?', context: 'object?'},
 	assign: {threadId: 'string', assignee: 'actor', note: 'string'},
 	change_state: {threadId: 'string', state: 'string'},
 	change_priority: {threadId: 'string', priority: 'string'},
@@ -46,6 +46,8 @@ function fieldProblem(name: string, kind: Kind, value: unknown): string | undefi
 			return typeof value === 'boolean' ? undefined : `${name} must be true or false, got ${describe(value)}`;
 		case 'number or string?':
 			return typeof value === 'string' || Number.isSafeInteger(value) ? undefined : `${name} must be a number or a label, got ${describe(value)}`;
+		case 'object?':
+			return isObject(value) ? undefined : `${name} must be an object, got ${describe(value)}`;
 		case 'actor':
 			if (!isObject(value)) return `${name} must be an object {type, name}, got ${describe(value)}`;
 			if (Object.keys(value).some((key) => key !== 'type' && key !== 'name')) return `${name} has fields other than type and name`;

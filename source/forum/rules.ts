@@ -141,7 +141,13 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 			events: [
 				{
 					event_type: 'forum.thread.opened',
-					payload: {title: command.title, body: command.body, priority: command.priority, ...(question ? {question} : {})},
+					payload: {
+						title: command.title,
+						body: command.body,
+						priority: command.priority,
+						...(question ? {question} : {}),
+						...(command.agentPane ? {agent_pane: command.agentPane} : {}),
+					},
 				},
 			],
 		};
@@ -170,7 +176,7 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 		case 'answer': {
 			const fit = answerMark(thread, command);
 			if (!fit.ok) return fit;
-			const mark = fit.mark;
+			const mark = command.context ? {...fit.mark, context: command.context} : fit.mark;
 			const current = thread.state === 'answered' ? thread.answer : null;
 			if (command.amend) {
 				if (!current) {

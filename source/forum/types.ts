@@ -25,6 +25,37 @@ export type Question =
 	| {kind: 'choice'; choices: string[]; recommended: number | null}
 	| {kind: 'approval'};
 
+/**
+ * Where the asking agent runs: its tmux pane, so an operator can look at (or jump to) what the
+ * agent was doing. Recorded by `ask` when it runs inside tmux; absent otherwise.
+ */
+export interface AgentPane {
+	/** tmux's pane id (`$TMUX_PANE`, e.g. `%3`): stable while the pane lives. */
+	pane_id: string;
+	/** `session:window.pane` when asked, for people; null if tmux could not be asked. */
+	target: string | null;
+	/** The tmux server's socket (first field of `$TMUX`). */
+	socket: string;
+	/** Host name of the machine the pane is on. */
+	host: string;
+}
+
+/**
+ * What the operator was looking at when answering: a bounded excerpt of the agent's pane as
+ * shown, and the hash of all of it. Kept with the answer, for whoever reviews the decision.
+ */
+export interface DecisionContext {
+	kind: 'agent_pane';
+	pane_id: string;
+	/** The last lines shown, at most LIMITS.contextExcerptBytes of UTF-8. */
+	excerpt: string;
+	/** sha256 (hex) of the whole text shown. */
+	sha256: string;
+	/** Bytes of the whole text shown (the excerpt may be shorter). */
+	bytes: number;
+	captured_at: string;
+}
+
 /** One option of a choice question, by its 1-based index. */
 export interface ChoiceRef {
 	index: number;
@@ -102,6 +133,8 @@ export interface AskCommand {
 	priority: Priority;
 	/** Default: a free-text question. */
 	question?: Question;
+	/** The agent's tmux pane, when it asks from inside tmux. */
+	agentPane?: AgentPane;
 }
 export interface PostCommand {
 	type: 'post';
@@ -119,6 +152,8 @@ export interface AnswerCommand {
 	approved?: boolean;
 	/** Replace the current answer (a correction kept in history). */
 	amend?: boolean;
+	/** What the operator saw of the agent's pane while answering. */
+	context?: DecisionContext;
 }
 export interface AssignCommand {
 	type: 'assign';
@@ -179,6 +214,8 @@ export interface ThreadOpenedPayload {
 	body: string;
 	priority: Priority;
 	question?: QuestionPayload;
+	/** Where the agent asked from (readers of the original's events ignore it). */
+	agent_pane?: AgentPane;
 }
 
 /** Marks a post as the thread's answer (readers of the original's events see a plain post). */
@@ -188,6 +225,8 @@ export interface AnswerMark {
 	approved: boolean | null;
 	/** Event id of the answer this one corrects; null for a first answer. */
 	amends: string | null;
+	/** What the operator saw of the agent's pane when answering; absent when nothing was shown. */
+	context?: DecisionContext;
 }
 export interface PostAddedPayload {
 	body: string;

@@ -1,7 +1,7 @@
 /** Input limits and checks shared by every entry point; pure. */
 import {ACTOR_TYPES, MAX_CHOICES, PRIORITIES, THREAD_STATES} from './types.js';
 import {invisibleCharacter} from './invisible.js';
-import type {ActorType, AnswerCommand, Command, Priority, Question, Rejection, ThreadState} from './types.js';
+import type {ActorType, AgentPane, AnswerCommand, Command, DecisionContext, Priority, Question, Rejection, ThreadState} from './types.js';
 
 export const LIMITS = {
 	/** Post and question bodies, in UTF-8 bytes. */
@@ -12,6 +12,10 @@ export const LIMITS = {
 	noteChars: 2000,
 	idChars: 128,
 	choiceChars: 120,
+	/** The pane excerpt kept with an answer, in UTF-8 bytes. */
+	contextExcerptBytes: 2048,
+	/** Fields of a recorded tmux pane (socket path, host, target). */
+	paneFieldChars: 256,
 } as const;
 
 // eslint-disable-next-line no-control-regex
@@ -96,6 +100,34 @@ export function checkQuestion(question: Question | undefined): Rejection | undef
 	return undefined;
 }
 
+const PANE_ID = /^%\d{1,9}$/;
+
+/** A recorded tmux pane: a pane id like `%3`, one-line socket, host and target. */
+export function checkAgentPane(pane: AgentPane | undefined): Rejection | undefined {
+	if (pane === undefined) return undefined;
+	if (typeof pane !== 'object' || pane === null) return invalid('agent pane must be an object');
+	if (typeof pane.pane_id !== 'string' || !PANE_ID.test(pane.pane_id)) return invalid(`agent pane id must look like %3, got ${JSON.stringify(String(pane.pane_id).slice(0, 20))}`);
+	if (pane.target !== null && (typeof pane.target !== 'string' || checkLine('agent pane target', pane.target, LIMITS.paneFieldChars))) {
+		return invalid('agent pane target must be one line like session:1.0, or null');
+	}
+	if (typeof pane.socket !== 'string' || checkLine('agent pane socket', pane.socket, LIMITS.paneFieldChars)) return invalid('agent pane socket must be one line (a path)');
+	if (typeof pane.host !== 'string' || checkLine('agent pane host', pane.host, LIMITS.paneFieldChars)) return invalid('agent pane host must be one line (a host name)');
+	return undefined;
+}
+
+/** What an operator saw while answering: a bounded excerpt and a sha256 of the whole. */
+function checkDecisionContext(context: DecisionContext | undefined): Rejection | undefined {
+	if (context === undefined) return undefined;
+	if (typeof context !== 'object' || context === null || context.kind !== 'agent_pane') return invalid('decision context must be {kind: "agent_pane", ...}');
+	if (typeof context.pane_id !== 'string' || !PANE_ID.test(context.pane_id)) return invalid('decision context pane id must look like %3');
+	if (typeof context.excerpt !== 'string' || NUL.test(context.excerpt)) return invalid('decision context excerpt must be text without NUL bytes');
+	if (Buffer.byteLength(context.excerpt, 'utf8') > LIMITS.contextExcerptBytes) return invalid(`decision context excerpt is over ${LIMITS.contextExcerptBytes} bytes`);
+	if (typeof context.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(context.sha256)) return invalid('decision context sha256 must be 64 hex digits');
+	if (!Number.isInteger(context.bytes) || context.bytes < 0) return invalid('decision context bytes must be a whole number ≥ 0');
+	if (typeof context.captured_at !== 'string' || Number.isNaN(Date.parse(context.captured_at))) return invalid('decision context captured_at must be a time');
+	return undefined;
+}
+
 /** An answer's body: required for a text answer, an optional reason with a choice or approval. */
 function checkAnswer(command: AnswerCommand): Rejection | undefined {
 	if (typeof command.body !== 'string') return invalid('answer body must be text');
@@ -105,6 +137,8 @@ function checkAnswer(command: AnswerCommand): Rejection | undefined {
 		return invalid('choice must be a number or a label');
 	}
 	if (command.amend !== undefined && typeof command.amend !== 'boolean') return invalid('amend must be true or false');
+	const context = checkDecisionContext(command.context);
+	if (context) return context;
 	if (structured && command.body.trim() === '') return undefined;
 	return checkBody('answer body', command.body);
 }
@@ -131,7 +165,8 @@ export function checkCommand(command: Command): Rejection | undefined {
 				checkLine('title', command.title, LIMITS.titleChars) ??
 				checkBody('body', command.body) ??
 				(PRIORITIES.includes(command.priority) ? undefined : invalid(`priority "${command.priority}" is unknown; use one of ${PRIORITIES.join(', ')}`)) ??
-				checkQuestion(command.question)
+				checkQuestion(command.question) ??
+				checkAgentPane(command.agentPane)
 			);
 		case 'post':
 			return checkId('thread id', command.threadId) ?? checkBody('body', command.body);

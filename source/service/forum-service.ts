@@ -6,9 +6,10 @@ import {ForumError} from '../forum/errors.js';
 import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
 import {eventTime} from '../forum/event-time.js';
 import {storageClock} from './storage-clock.js';
-import type {Actor, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
+import type {Actor, AgentPane, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
+import {checkAgentPane} from '../forum/validate.js';
 import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
 import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
 import type {SignedCommandRecord} from '../store/meta.js';
@@ -33,6 +34,8 @@ export type DispatchResult =
 
 export interface ThreadDetail {
 	thread: Thread;
+	/** The tmux pane the agent asked from, as recorded in the thread's opened event; null if none. */
+	agentPane: AgentPane | null;
 	posts: Post[];
 	assignments: Assignment[];
 	transitions: Transition[];
@@ -67,6 +70,10 @@ export interface ServiceOptions {
 	 * host's, read from a probe file's mtime, when `clock` is not given; none with a `clock`.
 	 */
 	referenceClock?: () => number | undefined;
+	/** SQLite busy timeout of this connection, in ms (default 5000): the dashboard waits in short attempts so its frame keeps drawing. */
+	busyTimeoutMs?: number;
+	/** Create the database when missing (default true); read commands pass false. */
+	create?: boolean;
 }
 
 export type FeedListener = (events: StoredEvent[]) => void;
@@ -76,7 +83,9 @@ export type FeedListener = (events: StoredEvent[]) => void;
  * version it was made on, or a generated thread id. Equal content gives an equal fingerprint.
  */
 export function commandFingerprint(input: CommandInput): string {
-	const {commandId: _id, ifVersion: _version, ...content} = input;
+	// Where the agent asked from and what the operator saw are circumstances, not content: a
+	// retry from another pane, or after the pane scrolled, is the same command.
+	const {commandId: _id, ifVersion: _version, agentPane: _pane, context: _context, ...content} = input as CommandInput & {agentPane?: unknown; context?: unknown};
 	const canonical = (value: unknown): unknown => {
 		if (Array.isArray(value)) return value.map(canonical);
 		if (value && typeof value === 'object') {
@@ -121,6 +130,7 @@ export class ForumService {
 	/** The -wal file beside the database when it was last the file this process opened. */
 	private walSeen: FileIdentity | undefined;
 	private readonly reference: (() => number | undefined) | undefined;
+	private readonly storeOptions: {create?: boolean; busyTimeoutMs?: number};
 
 	/** The reference clock now (ms), or undefined when there is none. */
 	private referenceNow(): number | undefined {
@@ -136,6 +146,7 @@ export class ForumService {
 		this.clock = options.clock ?? (() => new Date());
 		this.pollMs = options.pollMs ?? 50;
 		this.reference = options.referenceClock ?? (options.clock || options.db === ':memory:' ? undefined : storageClock(options.db));
+		this.storeOptions = {create: options.create, busyTimeoutMs: options.busyTimeoutMs};
 		this.currentStore = this.openStore(options.db);
 		this.emitter.setMaxListeners(0);
 	}
@@ -146,7 +157,8 @@ export class ForumService {
 	}
 
 	private openStore(file: string): ForumStore {
-		const store = new ForumStore(file);
+		const store = new ForumStore(file, {create: this.storeOptions.create});
+		if (this.storeOptions.busyTimeoutMs !== undefined) store.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.storeOptions.busyTimeoutMs))}`);
 		store.onWarning((bad) => {
 			for (const listener of this.warningListeners) listener(bad);
 		});
@@ -340,8 +352,11 @@ export class ForumService {
 	getThread(threadId: string): ThreadDetail | undefined {
 		const thread = this.store.read(() => this.store.loadThread(threadId));
 		if (!thread) return undefined;
+		const [opened] = this.store.eventsAfter(0, {threadId, types: ['forum.thread.opened']}, 1);
 		return {
 			thread,
+			// An extra field of the opened event: one that does not fit (hand-edited, hostile) is ignored, never used in a tmux call.
+			agentPane: opened?.event_type === 'forum.thread.opened' && opened.payload.agent_pane && !checkAgentPane(opened.payload.agent_pane) ? opened.payload.agent_pane : null,
 			posts: this.store.posts(threadId),
 			assignments: this.store.assignments(threadId),
 			transitions: this.store.transitions(threadId),

@@ -78,6 +78,7 @@ export function threadJson(thread: Thread, now: string, sla: SlaRule) {
 export function threadDetailJson(detail: ThreadDetail, now: string, sla: SlaRule) {
 	return {
 		...threadJson(detail.thread, now, sla),
+		agent_pane: detail.agentPane,
 		posts: detail.posts.map((post) => ({
 			sequence: post.sequence,
 			author_type: post.authorType,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {ForumError} from '../forum/errors.js';
+import {foreignSchema, type ForeignSchema} from './foreign-schema.js';
 import {MIGRATIONS, SCHEMA_VERSION} from './migrations.js';
 
 export type Db = Database.Database;
@@ -11,8 +12,20 @@ export const BUSY_TIMEOUT_MS = 5000;
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 export interface OpenOptions {
-	/** Create the file (and a 0700 directory) when missing. Default true. */
+	/** Create the file (and a 0700 directory) when missing. Default true; read commands pass false. */
 	create?: boolean;
+}
+
+/** Code of the error for a file that holds the Go original's tables; the CLI adds the import command. */
+export const ORIGINAL_DATABASE = 'original_database';
+
+function refuseForeign(kind: ForeignSchema, file: string): ForumError {
+	const where = path.resolve(file);
+	if (kind === 'unknown_forum') {
+		return new ForumError('runtime', 'foreign_database', `${where} has forum tables that metawsm forum did not create; it leaves them alone: point --db or METAWSM_DB at another file`);
+	}
+	const what = kind === 'original_forum' ? "metawsm (Go)'s own forum tables (its forum_threads has opened_at)" : "metawsm (Go)'s own tables (runs, steps, schema_migrations)";
+	return new ForumError('runtime', ORIGINAL_DATABASE, `${where} holds ${what}; this forum never changes that file`);
 }
 
 /** Turn a SQLite or file-system error into a one-line ForumError that says what to do. */
@@ -60,13 +73,19 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 	let db: Db | undefined;
 	try {
 		if (!memory) {
-			if (options.create === false && !fs.existsSync(file)) {
-				throw new ForumError('runtime', 'database_missing', `no database at ${file}; run a write command first or pass --db`);
+			// An empty file is what earlier versions left on a mistyped --db: no database either.
+			if (options.create === false && (!fs.existsSync(file) || (fs.statSync(file).isFile() && fs.statSync(file).size === 0))) {
+				throw new ForumError('runtime', 'database_missing', `no forum database at ${path.resolve(file)} (metawsm forum ask creates one; or pass --db)`);
 			}
 			prepareFile(file);
 		}
 		db = new Database(file, {fileMustExist: !memory});
 		db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+		// Before any write (WAL switch, migrations): never touch a file holding tables we did not create.
+		if ((db.pragma('user_version', {simple: true}) as number) === 0) {
+			const foreign = foreignSchema(db);
+			if (foreign) throw refuseForeign(foreign, file);
+		}
 		if (!memory) db.pragma('journal_mode = WAL');
 		db.pragma('synchronous = NORMAL');
 		// Checkpoints run off the command path (ForumService.scheduleWalCheckpoint); this is

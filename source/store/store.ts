@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 /** The forum's SQLite store: append events, read projections, keep cursors. Synchronous (better-sqlite3). */
-import type {AnswerMark, EventType, StoredEvent, Thread, ThreadState} from '../forum/types.js';
-import {explainStorageError, openDatabase, type Db} from './database.js';
+import type {AnswerMark, EventType, ForumEvent, StoredEvent, Thread, ThreadState} from '../forum/types.js';
+import {explainStorageError, openDatabase, type Db, type OpenOptions} from './database.js';
 import {createProjector, type Projector} from './projection.js';
 import type {BadEvent} from '../forum/event-shape.js';
 import {decodeEventRow, eventToRow, THREAD_COLUMNS, threadFromRow, type EventRow, type ThreadRow} from './rows.js';
@@ -125,8 +125,11 @@ export class ForumStore {
 	/** Sequences already warned about: one warning per bad event per process. */
 	private readonly warned = new Set<number>();
 
-	constructor(readonly file: string) {
-		this.db = openDatabase(file);
+	constructor(
+		readonly file: string,
+		options: OpenOptions = {},
+	) {
+		this.db = openDatabase(file, options);
 		this.projector = createProjector(this.db);
 		this.meta = createMeta(this.db);
 		this.transaction = this.db.transaction((fn: () => unknown) => fn());
@@ -152,6 +155,7 @@ export class ForumStore {
 				`INSERT INTO forum_commands (command_id, command_type, thread_id, first_sequence, last_sequence, applied_at, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			),
 			threadEventsAfter: db.prepare<[string, number], EventRow>(`SELECT * FROM forum_events WHERE thread_id = ? AND sequence > ? ORDER BY sequence`),
+			hasEvent: db.prepare<[string], {one: number}>(`SELECT 1 AS one FROM forum_events WHERE event_id = ?`),
 			eventsBetween: db.prepare<[number, number], EventRow>(`SELECT * FROM forum_events WHERE sequence BETWEEN ? AND ? ORDER BY sequence`),
 			lastSequence: db.prepare<[], {sequence: number | null}>(`SELECT MAX(sequence) AS sequence FROM forum_events`),
 			eventCount: db.prepare<[], {n: number}>(`SELECT COUNT(*) AS n FROM forum_events`),
@@ -226,6 +230,30 @@ export class ForumStore {
 	/** A replica starting over: every projection replaced by the snapshot's rows, the log emptied. */
 	loadSnapshot(snapshot: ProjectionSnapshot): void {
 		this.write(() => loadSnapshotRows(this.db, snapshot));
+	}
+
+	/**
+	 * Append events made elsewhere (an import) under their own event ids, in one BEGIN IMMEDIATE
+	 * transaction with their projections and the importer's checkpoint. An event id already in
+	 * the log is skipped, so appending the same events again adds nothing.
+	 */
+	appendImported(events: readonly ForumEvent[], checkpoint: {consumer: string; sequence: number; at: string}): StoredEvent[] {
+		return this.write(() => {
+			const appended: StoredEvent[] = [];
+			for (const event of events) {
+				if (this.statements.hasEvent.get(event.event_id)) continue;
+				const stored = this.insertEvent(event);
+				this.projector.apply(stored, this.projector.load(stored.thread_id));
+				appended.push(stored);
+			}
+			this.setCheckpoint(checkpoint.consumer, checkpoint.sequence, checkpoint.at);
+			return appended;
+		});
+	}
+
+	/** Is an event with this id in the log? */
+	hasEvent(eventId: string): boolean {
+		return this.read(() => this.statements.hasEvent.get(eventId) !== undefined);
 	}
 
 	findCommand(commandId: string): CommandRecord | undefined {

@@ -24,6 +24,8 @@ function counts(text: string): Record<string, number> {
 beforeEach(() => {
 	({dir, cleanup} = tempDir());
 	db = path.join(dir, 'forum.db');
+	// status is a read command: it never creates the database, so make an empty one.
+	new ForumService({db}).close();
 });
 afterEach(() => cleanup());
 
@@ -32,7 +34,7 @@ describe('metawsm forum status', () => {
 		const result = await forum('status');
 		expect(result).toEqual({
 			code: 0,
-			stdout: 'Forum:\n  - total=0 new=0 triaged=0 waiting_operator=0 waiting_human=0 answered=0 closed=0 escalations=0\n',
+			stdout: `Forum:\n  - total=0 new=0 triaged=0 waiting_operator=0 waiting_human=0 answered=0 closed=0 escalations=0\n  - db=${db}\n`,
 			stderr: '',
 		});
 	});
@@ -44,8 +46,9 @@ describe('metawsm forum status', () => {
 		const lines = result.stdout.split('\n');
 		expect(lines[0]).toBe('Forum:');
 		expect(lines[1]).toBe('  - total=1 new=1 triaged=0 waiting_operator=0 waiting_human=0 answered=0 closed=0 escalations=1');
-		expect(lines[2]).toMatch(new RegExp(`^  - thread=${id} state=new priority=high ticket=OPS-7 assignee=-/- posts=0 updated_at=\\S+ waited=\\d+s title=May I drop legacy_users\\?$`));
-		expect(lines.slice(3, 6)).toEqual([
+		expect(lines[2]).toBe(`  - db=${db}`);
+		expect(lines[3]).toMatch(new RegExp(`^  - thread=${id} state=new priority=high ticket=OPS-7 assignee=-/- posts=0 updated_at=\\S+ waited=\\d+s title=May I drop legacy_users\\?$`));
+		expect(lines.slice(4, 7)).toEqual([
 			'Guidance:',
 			`  - forum thread=${id} state=new priority=high title=May I drop legacy_users?`,
 			`    metawsm forum answer --thread-id ${id} --body "..."`,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {DashApp, type DashAppProps} from '../../source/dash/app.js';
+import {DASH_BUSY_TIMEOUT_MS} from '../../source/dash/patient-dispatch.js';
 import {loadSnapshot} from '../../source/dash/snapshot.js';
 import type {Actor, Priority} from '../../source/forum/types.js';
 import {localClient, type ForumClient} from '../../source/service/client.js';
@@ -43,7 +44,8 @@ export interface Forum {
 export function openForum(options: {clock?: () => Date} = {}): Forum {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metawsm-dash-'));
 	const file = path.join(dir, 'forum.db');
-	const service = new ForumService({db: file, pollMs: 20, clock: options.clock});
+	// As the live dashboard opens it: short lock waits (see patient-dispatch.ts).
+	const service = new ForumService({db: file, pollMs: 20, clock: options.clock, busyTimeoutMs: DASH_BUSY_TIMEOUT_MS});
 	// Each write by "the other process" is one second after the previous, starting ten minutes ago: a stable order.
 	let tick = Date.now() - 600_000;
 	const other = new ForumService({db: file, clock: () => new Date((tick += 1000))});

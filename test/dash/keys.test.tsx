@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {KEYMAP} from '../../source/dash/keymap.js';
+import {KEYMAP, PROMPT_MODES} from '../../source/dash/keymap.js';
 import {KEYS, mountDash, openForum, OPERATOR, type Dash, type Forum} from './harness.js';
 
 let forum: Forum;
@@ -279,12 +279,14 @@ describe('actions', () => {
 		await dash.waitFor((f) => f.includes('[1 Needs human 3]'));
 	});
 
-	it('? shows every key from the registry; any key closes it', async () => {
+	it('? shows every key from the registry, prompts and menus included; any key closes it', async () => {
 		forum.ask('H-1', 'help');
-		dash = await mountDash(forum);
+		// A pane tall enough for one column: no description is cut.
+		dash = await mountDash(forum, {columns: 100, rows: 60});
 		await dash.press('?');
 		const frame = await dash.waitFor((f) => f.includes('any key closes this help'));
-		for (const binding of KEYMAP.filter((b) => b.views.includes('queue'))) expect(frame).toContain(binding.description);
+		const modes = ['queue', ...PROMPT_MODES.map((m) => m.mode)];
+		for (const binding of KEYMAP.filter((b) => b.views.some((v) => modes.includes(v)))) expect(frame).toContain(binding.description);
 		await dash.press('x');
 		expect(dash.frame()).not.toContain('any key closes this help');
 	});

@@ -1,6 +1,6 @@
 /** Builders for pure-rule tests. */
 import {evolve} from '../../source/forum/rules.js';
-import type {Actor, Command, CommandBody, StoredEvent, Thread, ThreadState} from '../../source/forum/types.js';
+import type {Actor, Command, CommandBody, EventDraft, StoredEvent, Thread, ThreadState} from '../../source/forum/types.js';
 
 export const T0 = '2026-11-25T12:00:00.000Z';
 
@@ -30,6 +30,30 @@ export function makeThread(overrides: Partial<Thread> = {}): Thread {
 
 export function inState(state: ThreadState): Thread {
 	return makeThread({state});
+}
+
+/** A decided event draft stamped the way dispatch does: envelope from the command, the next sequence. */
+export function stamp(
+	draft: EventDraft,
+	command: Pick<Command, 'actor' | 'commandId'>,
+	at: {sequence: number; now: string; threadId: string; ticket: string; agentName: string},
+): StoredEvent {
+	return {
+		...draft,
+		event_id: `e-${at.sequence}`,
+		event_version: 1,
+		occurred_at: at.now,
+		thread_id: at.threadId,
+		run_id: null,
+		ticket: at.ticket,
+		agent_name: at.agentName,
+		actor_type: command.actor.type,
+		actor_name: command.actor.name,
+		correlation_id: command.commandId,
+		causation_id: command.commandId,
+		command_id: command.commandId,
+		sequence: at.sequence,
+	} as StoredEvent;
 }
 
 export function command(body: CommandBody, actor: Actor = operator): Command {

@@ -9,6 +9,7 @@ import {describe, expect, it} from 'vitest';
 import {decisionOf} from '../../source/forum/answers.js';
 import {decide, evolve} from '../../source/forum/rules.js';
 import type {Actor, Command, CommandBody, EventDraft, Question, StoredEvent, Thread} from '../../source/forum/types.js';
+import {stamp} from '../helpers/threads.js';
 import {figure} from './support.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00.000Z');
@@ -93,22 +94,7 @@ describe('the decision under random histories', () => {
 					let thread = before;
 					for (const draft of verdict.events as EventDraft[]) {
 						sequence++;
-						const event = {
-							...draft,
-							event_id: `e-${sequence}`,
-							event_version: 1,
-							occurred_at: now,
-							thread_id: threadId,
-							run_id: null,
-							ticket: 'OPS-9',
-							agent_name: 'builder',
-							actor_type: command.actor.type,
-							actor_name: command.actor.name,
-							correlation_id: command.commandId,
-							causation_id: command.commandId,
-							command_id: command.commandId,
-							sequence,
-						} as StoredEvent;
+						const event = stamp(draft, command, {sequence, now, threadId, ticket: 'OPS-9', agentName: 'builder'});
 						pastEvents.push(event);
 						const book: Ledger = ledgers.get(threadId) ?? {question: {kind: 'text'}, answer: null, state: 'new', sequences: [], significant: []};
 						book.sequences.push(sequence);

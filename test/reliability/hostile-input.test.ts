@@ -132,7 +132,8 @@ const bigBody = 'x'.repeat(70_000);
 
 const CASES: BadInput[] = [
 	// ------------------------------------------------ unknown commands and flags
-	{name: 'an unknown top-level command', args: ['frobnicate'], code: 2, message: /^metawsm: unknown command "frobnicate"; did you mean `metawsm forum frobnicate`\? See `metawsm forum --help`$/},
+	{name: 'an unknown top-level command', args: ['frobnicate'], code: 2, message: /^metawsm: unknown command "frobnicate"; see `metawsm help`$/},
+	{name: 'a forum command without forum', args: ['list'], code: 2, message: /^metawsm: unknown command "list"; did you mean `metawsm forum list`\? see `metawsm help`$/},
 	{name: 'an unknown forum subcommand', args: ['forum', 'frobnicate'], code: 2, message: /unknown command "forum frobnicate"; commands: ask, wait, post/},
 	{name: 'a subcommand name carrying an escape sequence', args: ['forum', `x${HOSTILE}`], code: 2, message: /unknown command "forum x\\e\]0;pwned\\a\\e\[2J\\x9b31m"; commands:/},
 	{name: 'an unknown long flag', args: ask('--body', 'B', '--bogus'), code: 2, message: /unknown flag --bogus; see `metawsm forum ask --help`/},

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {canTransition, decide, evolve, isEscalated, TRANSITIONS, type SlaRule} from '../../source/forum/rules.js';
 import {ACTOR_TYPES, PRIORITIES, THREAD_STATES} from '../../source/forum/types.js';
-import type {Actor, Command, CommandBody, EventDraft, ForumEvent, Priority, StoredEvent, Thread, ThreadState} from '../../source/forum/types.js';
+import type {Actor, Command, CommandBody, EventDraft, ForumEvent, Priority, Thread, ThreadState} from '../../source/forum/types.js';
+import {stamp} from '../helpers/threads.js';
 import {figure} from './support.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00.000Z');
@@ -128,22 +129,7 @@ function play(history: History): {applied: number; refused: number; events: numb
 		const ledger = ledgers.get(threadId) ?? {posts: 0, states: [], closedAtSequence: undefined};
 		for (const draft of decision.events as EventDraft[]) {
 			sequence++;
-			const event = {
-				...draft,
-				event_id: `e-${sequence}`,
-				event_version: 1,
-				occurred_at: now,
-				thread_id: threadId,
-				run_id: null,
-				ticket: thread?.ticket ?? (command.type === 'ask' ? command.ticket : '?'),
-				agent_name: thread?.agentName ?? 'builder',
-				actor_type: command.actor.type,
-				actor_name: command.actor.name,
-				correlation_id: command.commandId,
-				causation_id: command.commandId,
-				command_id: command.commandId,
-				sequence,
-			} as StoredEvent;
+			const event = stamp(draft, command, {sequence, now, threadId, ticket: thread?.ticket ?? (command.type === 'ask' ? command.ticket : '?'), agentName: thread?.agentName ?? 'builder'});
 			if (event.event_type === 'forum.thread.opened') ledger.states = ['new'];
 			if (event.event_type === 'forum.post.added') ledger.posts++;
 			if (event.event_type === 'forum.state.changed') {

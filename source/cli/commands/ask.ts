@@ -4,6 +4,7 @@ import {MAX_CHOICES} from '../../forum/types.js';
 import type {CommandSpec} from '../command.js';
 import {EXIT_DENIED, EXIT_TIMEOUT, waitAndReport} from '../decision.js';
 import {BODY_FLAGS, WRITE_FLAGS, bodyFlag, integerFlag, priorityFlag, requiredFlag, stringFlag, timeoutFlag, usage, type Flags} from '../flags.js';
+import {agentPaneFromEnv} from '../../tmux/pane.js';
 import {runWrite} from '../write.js';
 
 export const ask: CommandSpec = {
@@ -12,7 +13,8 @@ export const ask: CommandSpec = {
 	usage: `metawsm forum ask --ticket T --title TEXT (--body TEXT | --body-file FILE) [--priority P]
     [--choice TEXT ... [--recommend N] | --approval] [--wait [--timeout S]]
 
-Prints the new thread id. With --wait, blocks until the thread is answered and prints the
+Prints the new thread id. Run inside tmux, it records the agent's pane ($TMUX_PANE) with the
+question, for the dashboard's t (show the pane) and T (jump to it). With --wait, blocks until the thread is answered and prints the
 decision (the thread id goes to stderr): the chosen label, or approved/denied, then the body.
 Exit codes with --wait: 0 answered (for --approval: approved); ${EXIT_DENIED} not approved (denied, or
 answered in words); ${EXIT_TIMEOUT} timed out (the message names the \`metawsm forum wait\` command to
@@ -52,14 +54,17 @@ Examples:
 		const agentName = (stringFlag(flags, 'agent') ?? actor.name).trim();
 		const threadId = stringFlag(flags, 'threadId')?.trim();
 		const wait = flags['wait'] === true;
+		// Inside tmux: where the agent runs, so the operator can see its pane beside the question.
+		const agentPane = await agentPaneFromEnv(context.env);
 		const outcome = await runWrite(
 			context,
-			{type: 'ask', ticket, runId: stringFlag(flags, 'runId'), agentName, title, body, priority, threadId, question, actor},
+			{type: 'ask', ticket, runId: stringFlag(flags, 'runId'), agentName, title, body, priority, threadId, question, agentPane, actor},
 			({threadId}) => threadId,
 			{quiet: wait},
 		);
 		if (!wait) return 0;
 		if (!context.json) context.stderr.write(`metawsm forum ask: thread ${outcome.threadId} ${outcome.duplicate ? 'was already opened by this command id' : 'opened'}; waiting for an answer\n`);
+		context.setTitle(`metawsm forum ask --wait ${outcome.threadId}`);
 		const forum = await context.openForum();
 		return waitAndReport(context, forum, outcome.threadId, timeout);
 	},

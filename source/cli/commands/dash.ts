@@ -7,8 +7,10 @@ export const dash: CommandSpec = {
 
 Opens full-screen in the terminal and updates by itself. Keys: j/k move, Tab or 1-6
 switch section, Enter open, a answer, e answer in $EDITOR, r post, A assign, s state,
-p priority, c close, / filter, ? all keys, q quit. Needs a terminal; --once prints one
-plain frame (NO_COLOR-safe) for scripts and pipes.
+p priority, c close, / filter, t the agent's tmux pane, T jump to it, ? all keys,
+q quit. Needs a terminal; --once prints one plain frame (NO_COLOR-safe) for scripts
+and pipes. The bell rings on each new escalation (an urgent thread, an SLA breach) unless
+--no-bell; in tmux it flags the dashboard's window when that window is not shown.
 
 Examples:
   metawsm forum dash
@@ -17,7 +19,7 @@ Examples:
 	flags: {
 		demo: {type: 'boolean', description: 'seed demo data (a temporary database unless --db) and simulate agents'},
 		once: {type: 'boolean', description: 'print one frame of the queue and exit (no TTY needed)'},
-		bell: {type: 'boolean', description: 'ring the bell on new escalations (default on; --no-bell silences)'},
+		bell: {type: 'boolean', default: true, description: 'ring the terminal bell on new escalations (default on; --no-bell silences)'},
 		actorName: {type: 'string', description: 'operator name: who acts, whose seen marks, "me" (env METAWSM_ACTOR_NAME)'},
 	},
 	async run(context) {

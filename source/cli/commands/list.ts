@@ -8,6 +8,7 @@ import type {CommandSpec} from '../command.js';
 import {integerFlag, statesFlag, stringFlag, usage, type Flags} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
 import {partialJson, reportPartial} from '../partial.js';
+import {PLAIN, type Paint} from '../color.js';
 
 const OPEN_STATES = THREAD_STATES.filter((state) => state !== 'closed');
 const DEFAULT_LIMIT = 200;
@@ -78,7 +79,7 @@ Example:
 			context.print(unseenOnly ? `no unseen threads for ${safeLine(viewer!)}` : 'no threads');
 			return reportPartial(context, forum, 0);
 		}
-		context.print(formatTable(threads, now, (thread) => isEscalated(thread, now, forum.sla), viewer === undefined ? undefined : unseen));
+		context.print(formatTable(threads, now, (thread) => isEscalated(thread, now, forum.sla), viewer === undefined ? undefined : unseen, await context.paint()));
 		if (truncated) context.stderr.write(`note: more threads match; showing the first ${limit} (--limit N for more, --limit 0 for all)\n`);
 		return reportPartial(context, forum, 0);
 	},
@@ -98,8 +99,14 @@ function viewerFlag(flags: Flags, required: boolean): string | undefined {
 	return name;
 }
 
-/** The list table; with `unseen`, a leading * marks threads the viewer has not seen. */
-export function formatTable(threads: Thread[], now: string, escalated: (thread: Thread) => boolean, unseen?: (thread: Thread) => boolean): string {
+/** The list table; with `unseen`, a leading * marks threads the viewer has not seen. Colour (paint) goes on after padding. */
+export function formatTable(
+	threads: Thread[],
+	now: string,
+	escalated: (thread: Thread) => boolean,
+	unseen?: (thread: Thread) => boolean,
+	paint: Paint = PLAIN,
+): string {
 	const rows = threads.map((thread) => [
 		unseen ? `${unseen(thread) ? '*' : ' '}${thread.id}` : thread.id,
 		`${escalated(thread) ? '!' : ' '}${thread.priority}`,
@@ -115,11 +122,23 @@ export function formatTable(threads: Thread[], now: string, escalated: (thread: 
 	const all = [header, ...rows];
 	const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
 	const rightAligned = new Set([5, 6]);
+	const style = (row: number, column: number, cell: string): string => {
+		if (paint.level === 0) return cell;
+		if (row === 0) return paint.dim(cell);
+		const thread = threads[row - 1]!;
+		if (column === 1) {
+			const mark = cell.slice(0, 1);
+			return `${mark === '!' ? paint.escalated(mark) : mark}${paint.priority(thread.priority, cell.slice(1))}`;
+		}
+		if (column === 2) return paint.state(thread.state, cell);
+		if (column === 0 && unseen?.(thread)) return paint.bold(cell);
+		return cell;
+	};
 	return all
-		.map((row) =>
+		.map((row, index) =>
 			row
 				.map((cell, column) =>
-					column === row.length - 1 ? cell : rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+					style(index, column, column === row.length - 1 ? cell : rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)),
 				)
 				.join('  ')
 				.trimEnd(),

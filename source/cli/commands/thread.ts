@@ -1,5 +1,6 @@
 import {ForumError} from '../../forum/errors.js';
 import {isEscalated} from '../../forum/rules.js';
+import type {DecisionContext} from '../../forum/types.js';
 import type {ThreadDetail} from '../../service/forum-service.js';
 import {threadDetailJson} from '../../service/json.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
@@ -8,6 +9,7 @@ import type {CommandSpec} from '../command.js';
 import {stringFlag, threadIdFlag, usage} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
 import {decisionHeadline, decisionOf, describeChoices} from '../../forum/answers.js';
+import {PLAIN, type Paint} from '../color.js';
 
 export const thread: CommandSpec = {
 	name: 'thread',
@@ -37,7 +39,7 @@ Example:
 			context.printJson(threadDetailJson(detail, now, forum.sla));
 			return 0;
 		}
-		context.print(formatThread(detail, now, isEscalated(detail.thread, now, forum.sla)));
+		context.print(formatThread(detail, now, isEscalated(detail.thread, now, forum.sla), await context.paint()));
 		return 0;
 	},
 };
@@ -59,6 +61,13 @@ function questionLines(detail: ThreadDetail): string[] {
 	return lines;
 }
 
+/** What the operator saw of the agent's pane when answering: the hash, then the excerpt. */
+function contextLines(context: DecisionContext): string[] {
+	const shown = `${context.bytes} bytes shown at ${formatTime(context.captured_at)}, sha256 ${context.sha256.slice(0, 16)}…`;
+	const excerpt = safeText(context.excerpt, {multiline: true}).split('\n').map((line) => `    │ ${line}`);
+	return [`    seen: agent pane ${safeLine(context.pane_id)}, ${shown}${Buffer.byteLength(context.excerpt) < context.bytes ? ' (last part below)' : ''}`, ...excerpt];
+}
+
 function indent(text: string): string {
 	return text
 		.split('\n')
@@ -66,15 +75,16 @@ function indent(text: string): string {
 		.join('\n');
 }
 
-export function formatThread(detail: ThreadDetail, now: string, escalated: boolean): string {
+export function formatThread(detail: ThreadDetail, now: string, escalated: boolean, paint: Paint = PLAIN): string {
 	const t = detail.thread;
 	const lines = [
 		`thread ${t.id}  ${safeLine(t.title)}`,
 		`  ticket ${safeLine(t.ticket)}${t.runId ? `  run ${safeLine(t.runId)}` : ''}  agent ${safeLine(t.agentName)}`,
-		`  state ${t.state}  priority ${t.priority}${escalated ? '  ESCALATED' : ''}  assignee ${
+		`  state ${paint.state(t.state)}  priority ${paint.priority(t.priority)}${escalated ? `  ${paint.escalated('ESCALATED')}` : ''}  assignee ${
 			t.assignee ? `${t.assignee.type}:${safeLine(t.assignee.name)}` : '-'
 		}  waiting ${ageSince(t.updatedAt, now)}  version ${t.lastSequence}`,
 		...questionLines(detail),
+		...(detail.agentPane ? [`  agent pane ${safeLine(detail.agentPane.pane_id)}${detail.agentPane.target ? ` (${safeLine(detail.agentPane.target)})` : ''} on ${safeLine(detail.agentPane.host)}`] : []),
 		'',
 		`${formatTime(t.createdAt)}  ${t.createdBy.type} ${safeLine(t.createdBy.name)} asked:`,
 		indent(safeText(t.body, {multiline: true})),
@@ -85,6 +95,7 @@ export function formatThread(detail: ThreadDetail, now: string, escalated: boole
 			: '';
 		lines.push(`${formatTime(post.createdAt)}  ${post.authorType} ${safeLine(post.authorName)}${mark}:`);
 		if (post.body.trim() !== '') lines.push(indent(safeText(post.body, {multiline: true})));
+		if (post.answer?.context) lines.push(...contextLines(post.answer.context));
 	}
 	if (detail.assignments.length > 0) {
 		lines.push('', 'assignments:');
@@ -96,7 +107,7 @@ export function formatThread(detail: ThreadDetail, now: string, escalated: boole
 	if (detail.transitions.length > 0) {
 		lines.push('', 'history:');
 		for (const tr of detail.transitions) {
-			lines.push(`  ${formatTime(tr.changedAt)}  ${tr.fromState} → ${tr.toState} by ${tr.actorType} ${safeLine(tr.actorName)}`);
+			lines.push(`  ${formatTime(tr.changedAt)}  ${paint.state(tr.fromState)} → ${paint.state(tr.toState)} by ${tr.actorType} ${safeLine(tr.actorName)}`);
 		}
 	}
 	return lines.join('\n');
