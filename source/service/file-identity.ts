@@ -41,10 +41,12 @@ export function headerMark(file: string): number | undefined {
 	}
 }
 
-export function checkIdentity(file: string, opened: FileIdentity & {mark: number | undefined}): FileCheck {
+/** `quick`: device and inode only (a stat); the header's mark is read on polls. */
+export function checkIdentity(file: string, opened: FileIdentity & {mark: number | undefined}, quick = false): FileCheck {
 	const now = identityOf(file);
 	if (!now) return {same: false, kind: 'removed'};
 	if (now.dev !== opened.dev || now.ino !== opened.ino) return {same: false, kind: 'moved'};
+	if (quick) return {same: true};
 	// An empty new database has no header yet: only a changed mark of a real header counts.
 	const mark = headerMark(file);
 	if (opened.mark !== undefined && mark !== undefined && mark !== opened.mark) return {same: false, kind: 'overwritten'};

@@ -172,10 +172,13 @@ export class ForumService {
 	 * moved there, a backup copied over it), or undefined. Checked on every poll and before
 	 * every write. A new file at the path is reopened; an overwritten one is left alone.
 	 */
-	fileProblem(): string | undefined {
+	fileProblem(options: {quick?: boolean} = {}): string | undefined {
 		if (!this.opened) return undefined;
 		const file = this.currentStore.file;
-		const check = checkIdentity(file, this.opened);
+		// A quick check (before a write) keeps what a full one (the poll) found.
+		if (options.quick && this.replaced) return this.replaced;
+		const check = checkIdentity(file, this.opened, options.quick);
+		if (check.same && options.quick) return undefined;
 		if (check.same) {
 			this.replaced = undefined;
 			this.opened.mark ??= headerMark(file);
@@ -272,7 +275,7 @@ export class ForumService {
 		if (!this.policy.forum.enabled) {
 			throw new ForumError('refused', 'forum_disabled', 'the forum is disabled by policy (forum.enabled is false)');
 		}
-		const replaced = this.fileProblem();
+		const replaced = this.fileProblem({quick: true});
 		if (replaced) throw new ForumError('runtime', 'database_unusable', `${replaced}; nothing was written`);
 		const fingerprint = commandFingerprint(input);
 		const command = {...input, commandId} as Command;
