@@ -178,7 +178,10 @@ export class ForumService {
 		// A quick check (before a write) keeps what a full one (the poll) found.
 		if (options.quick && this.replaced) return this.replaced;
 		const check = checkIdentity(file, this.opened, options.quick);
-		if (check.same && options.quick) return undefined;
+		if (check.same && options.quick) {
+			this.walSeen = identityOf(`${file}-wal`);
+			return undefined;
+		}
 		if (check.same) {
 			this.replaced = undefined;
 			this.opened.mark ??= headerMark(file);
