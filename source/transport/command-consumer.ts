@@ -29,7 +29,7 @@ export interface CommandConsumerOptions {
 	consumer?: string;
 	/** An entry pending this long is taken over (its consumer died, or it failed here). Default 30 s. */
 	claimIdleMs?: number;
-	/** How long to wait before looking for new entries again when there were none. Default 20 ms. */
+	/** How long to wait before looking for new entries again when there were none. Default 10 ms (1 ms within a second of the last command). */
 	pollMs?: number;
 	/** Seconds a reply stream lives after its last reply. Default 3600. */
 	replyTtlSeconds?: number;
@@ -47,7 +47,8 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 	const group = policy.forum.redis.group;
 	const consumer = options.consumer ?? policy.forum.redis.consumer;
 	const claimIdleMs = options.claimIdleMs ?? 30_000;
-	const pollMs = options.pollMs ?? 20;
+	const pollMs = options.pollMs ?? 10;
+	let lastEntryAt = 0;
 	const read: BoundedReadOptions = {key: keys.commands, group, consumer, count: 100};
 	const authorizer = createAuthorizer(policy, (commandId) => service.signedCommand(commandId));
 	const replyTtl = options.replyTtlSeconds ?? 3600;
@@ -215,8 +216,10 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 					await handle(entry, !reading);
 					if (reading) backlog = entry.id;
 				}
-				// Polled, not blocked: a blocking read would hand over entries of any size.
-				if (!reading && entries.length === 0) await sleep(pollMs, controller.signal);
+				// Polled, not blocked: a blocking read would hand over entries of any size. A client's
+				// next command usually follows soon: poll faster for a second after one.
+				if (entries.length > 0) lastEntryAt = Date.now();
+				if (!reading && entries.length === 0) await sleep(Date.now() - lastEntryAt < 1000 ? Math.min(1, pollMs) : pollMs, controller.signal);
 			} catch (error) {
 				if (controller.signal.aborted) break;
 				const message = describeRedisError(error, url);
