@@ -128,7 +128,12 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 		wake?.();
 	};
 	const unsubscribe = service.subscribe(poke);
-	redis.on('ready', poke);
+	// A (re)connected Redis may be anything (restarted empty, failed over): check it all first.
+	const reconnected = () => {
+		mustVerify = true;
+		poke();
+	};
+	redis.on('ready', reconnected);
 
 	/** Is `entry` one this relay wrote: our stamp, id `<seq>-1`, and SQLite's event at that sequence? */
 	function whyNotOurs(entry: StreamEntry, last: number): string | undefined {
@@ -346,6 +351,8 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 				if (!pending) for (const resolve of drainWaiters.splice(0)) resolve();
 			} catch (error) {
 				if (stopped) break;
+				// Redis may come back as anything (empty, failed over): check it all first.
+				mustVerify = true;
 				if (state === 'connected' || failures === 0) {
 					log(`relay: cannot publish (${describeRedisError(error, url)}); commands keep working, the relay catches up when Redis is back`);
 				}
@@ -379,7 +386,7 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 		async stop() {
 			stopped = true;
 			unsubscribe();
-			redis.off('ready', poke);
+			redis.off('ready', reconnected);
 			wake?.();
 			await running;
 			for (const resolve of drainWaiters.splice(0)) resolve();

@@ -165,7 +165,8 @@ describeWithRedis('remote commands through serve', () => {
 		expect(appliedEvents(local, 'c-after-restart')).toBe(1);
 		expect(lines.join('\n')).toMatch(/created consumer group .*\n(.|\n)*created consumer group/);
 		// The relay refilled the empty stream, so the replica holds both threads.
-		expect(await client.lastSequence()).toBe(2);
+		const seq = await client.lastSequence();
+		expect(seq).toBe(2);
 	}, 30_000);
 
 	test('a remote write without a running serve fails after the timeout with a message that says what to do', async () => {
