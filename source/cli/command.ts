@@ -20,6 +20,8 @@ export interface CommandSpec {
 	usage: string;
 	/** Flags besides the common ones (--db, --json, --policy, --redis, --remote, --help). */
 	flags: Record<string, FlagSpec>;
+	/** The flag a lone positional argument fills (`backup FILE`); others take none. */
+	positional?: string;
 	/** Run; returns the exit code. Throw ForumError for failures. */
 	run(context: Context): Promise<number>;
 }

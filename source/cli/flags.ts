@@ -21,6 +21,7 @@ export const WRITE_FLAGS: Record<string, FlagSpec> = {
 	actorType: {type: 'string', description: `who acts: ${ACTOR_TYPES.join(' | ')}`},
 	actorName: {type: 'string', description: 'actor name (env METAWSM_ACTOR_NAME; default the OS user)'},
 	ifVersion: {type: 'string', description: 'refuse (code stale) if the thread was answered, closed, moved or reassigned after version N (`thread --json` .version)'},
+	key: {type: 'string', description: 'signing key for --remote writes (env METAWSM_KEY; default ~/.config/metawsm/key)'},
 };
 
 export const BODY_FLAGS: Record<string, FlagSpec> = {

@@ -178,6 +178,8 @@ export async function run(options: RunOptions): Promise<number> {
 			stdout.write(`${commandHelp(command)}\n`);
 			return 0;
 		}
+		// A command that takes one positional value (backup FILE) gets it as that flag.
+		if (command.positional && input.length > 0 && flags[command.positional] === undefined) flags[command.positional] = input.shift();
 		if (input.length > 0) {
 			throw new ForumError('usage', 'unexpected_argument', `unexpected argument "${input[0]!.slice(0, 40)}"; values go after flags, e.g. --thread-id ID`);
 		}

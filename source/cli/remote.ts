@@ -3,6 +3,7 @@ import {ForumError} from '../forum/errors.js';
 import type {ForumClient} from '../service/client.js';
 import {MAX_TIMER_MS} from '../service/long-timer.js';
 import type {Context} from './context.js';
+import {stringFlag} from './flags.js';
 
 /** One remote client per command run: `ask --wait` opens the forum twice and must not sync twice. */
 const opened = new WeakMap<Context, Promise<ForumClient>>();
@@ -17,6 +18,13 @@ function timeoutMs(context: Context): number {
 	}
 	// Past 2^31-1 ms Node's timers fire at once; 24.8 days is as good as no limit here.
 	return Math.min(seconds * 1000, MAX_TIMER_MS);
+}
+
+const WRITE_COMMANDS = new Set(['ask', 'post', 'answer', 'assign', 'state', 'priority', 'close']);
+
+function once<T>(make: () => T): () => T {
+	let made: {value: T} | undefined;
+	return () => (made ??= {value: make()}).value;
 }
 
 export function openRemoteClient(context: Context): Promise<ForumClient> {
@@ -34,6 +42,11 @@ async function open(context: Context): Promise<ForumClient> {
 		throw new ForumError('usage', 'missing_redis_url', '--remote needs a Redis URL: pass --redis URL, set METAWSM_REDIS_URL, or set forum.redis.url in the policy');
 	}
 	// Loaded only here: commands without --remote never load ioredis.
-	const {openRemoteForum} = await import('../transport/remote-client.js');
-	return openRemoteForum({url, policy: context.policy(), timeoutMs: timeoutMs(context), signal: context.signal});
+	const [{openRemoteForum}, {defaultKeyPath, loadSigner}] = await Promise.all([import('../transport/remote-client.js'), import('../transport/signing.js')]);
+	// Loaded on the first write: remote reads need no key.
+	const keyFile = stringFlag(context.flags, 'key') ?? (context.env['METAWSM_KEY']?.trim() || defaultKeyPath(context.env));
+	const signer = once(() => loadSigner(keyFile));
+	// A write command says what is wrong with its key before it touches Redis.
+	if (WRITE_COMMANDS.has(context.command)) signer();
+	return openRemoteForum({url, policy: context.policy(), timeoutMs: timeoutMs(context), signal: context.signal, signer});
 }

@@ -23,6 +23,8 @@ import type {Policy} from '../policy/policy.js';
 import type {ForumService} from '../service/forum-service.js';
 import {safeLine, safeText} from '../text/safe-text.js';
 import {formatTime} from '../text/time.js';
+import {invisibleCharacter} from '../forum/invisible.js';
+import {createDocFile, docFileProblem, docsRootProblem, makeDocsRoot, readDocNoFollow, SLASH_LOOKALIKES} from './doc-files.js';
 
 /** The consumer's name in forum_checkpoints. */
 export const DOCS_SYNC_CONSUMER = 'docs-sync';
@@ -69,6 +71,9 @@ export function ticketDocPath(root: string, ticket: string): {ok: true; file: st
 	if (ticket.includes('\u0000')) return refuse('contains a NUL byte');
 	if (CONTROL.test(ticket)) return refuse('contains a control character');
 	if (ticket.includes('/') || ticket.includes('\\')) return refuse('contains a path separator (/ or \\) and would leave the docs root');
+	if (SLASH_LOOKALIKES.test(ticket)) return refuse('contains a character that looks like a slash (such as ∕ or ⁄)');
+	const invisible = invisibleCharacter(ticket);
+	if (invisible) return refuse(`contains an invisible or direction-changing character (${invisible})`);
 	if (ticket.startsWith('.')) return refuse('starts with a dot (.. or a hidden file) and would leave the docs root');
 	if (ticket !== ticket.trim()) return refuse('has leading or trailing spaces');
 	const name = `${ticket}.md`;
@@ -196,7 +201,7 @@ export function docHeading(ticket: string): string {
 /** Write `text` to a new temp file beside `file` and fsync it; the slow part, done outside any lock. */
 function writeTemp(file: string, text: string): string {
 	const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-	const fd = fs.openSync(temp, 'w', 0o644);
+	const fd = createDocFile(temp);
 	try {
 		fs.writeFileSync(fd, text);
 		fs.fsyncSync(fd);
@@ -224,12 +229,7 @@ function syncDirectory(dir: string): void {
 }
 
 function readDoc(file: string): string | undefined {
-	try {
-		return fs.readFileSync(file, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-		throw error;
-	}
+	return readDocNoFollow(file);
 }
 
 function docsError(file: string, error: unknown): ForumError {
@@ -258,13 +258,19 @@ function prepareEvent(service: ForumService, root: string, event: StoredEvent & 
 	const target = ticketDocPath(root, event.ticket);
 	if (!target.ok) return {result: {kind: 'refused', ...base, reason: target.reason}};
 	const file = target.file;
+	try {
+		const unsafe = docsRootProblem(root) ?? docFileProblem(file);
+		if (unsafe) return {result: {kind: 'refused', ...base, reason: `ticket ${JSON.stringify(safeLine(event.ticket.slice(0, 60)))}: ${unsafe}`}};
+	} catch (error) {
+		throw docsError(file, error);
+	}
 	const view = sectionView(service.eventsAfter(0, {threadId: event.thread_id}, 1_000_000), event);
 	if (!view) return {result: {kind: 'refused', ...base, reason: `thread ${event.thread_id} has no opened event`}};
 	try {
 		const existing = readDoc(file);
 		const synced = existing === undefined ? undefined : sectionSequence(existing, event.thread_id);
 		if (synced !== undefined && synced >= event.sequence) return {result: {kind: 'already_synced', ...base, file}};
-		fs.mkdirSync(root, {recursive: true});
+		makeDocsRoot(root);
 		const {doc, action} = upsertSection(existing ?? docHeading(event.ticket), event.thread_id, renderSection(view));
 		return {result: {kind: 'written', ...base, file, trigger: event.payload.trigger, action}, read: {file, text: existing}, temp: writeTemp(file, doc)};
 	} catch (error) {

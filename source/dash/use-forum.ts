@@ -113,7 +113,15 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 			{after: initial.sequence},
 		);
 		const offError = client.onError((error) => {
-			if (live) setFeedError(describe(error));
+			if (!live) return;
+			setFeedError(describe(error));
+			// Another database file (or a new remote epoch): what is shown may be gone; load it all again.
+			const code = (error as {code?: string}).code;
+			if (code === 'database_replaced' || code === 'view_reloaded') {
+				threads.clear();
+				setVersion((v) => v + 1);
+				void merge(() => client.listThreads({}));
+			}
 		});
 		const offWarning = client.onWarning((bad) => {
 			if (live) setWarning(`${describeBadEvent(bad)}; run rebuild --verify`);
@@ -125,7 +133,7 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 			offError();
 			offWarning();
 		};
-	}, [client, initial.sequence, refresh]);
+	}, [client, initial.sequence, refresh, merge, threads]);
 
 	const markSeen = useCallback(
 		(thread: Thread) => {

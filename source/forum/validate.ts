@@ -1,5 +1,6 @@
 /** Input limits and checks shared by every entry point; pure. */
 import {ACTOR_TYPES, MAX_CHOICES, PRIORITIES, THREAD_STATES} from './types.js';
+import {invisibleCharacter} from './invisible.js';
 import type {ActorType, AgentPane, AnswerCommand, Command, DecisionContext, Priority, Question, Rejection, ThreadState} from './types.js';
 
 export const LIMITS = {
@@ -45,6 +46,7 @@ export function parseActorType(input: string): ActorType | undefined {
 
 /** A body: non-empty after trimming, no NUL, at most LIMITS.bodyBytes. */
 export function checkBody(field: string, value: string): Rejection | undefined {
+	if (typeof value !== 'string') return invalid(`${field} must be text`);
 	if (value.trim() === '') return invalid(`${field} is empty; give the text with --body or --body-file`);
 	if (NUL.test(value)) return invalid(`${field} contains a NUL byte; remove it`);
 	const bytes = Buffer.byteLength(value, 'utf8');
@@ -56,13 +58,17 @@ export function checkBody(field: string, value: string): Rejection | undefined {
 
 /** A one-line field: non-empty after trimming, no control characters, at most `max` characters. */
 export function checkLine(field: string, value: string, max: number): Rejection | undefined {
+	if (typeof value !== 'string') return invalid(`${field} must be text`);
 	if (value.trim() === '') return invalid(`${field} is empty; give a value`);
 	if (CONTROL.test(value)) return invalid(`${field} contains a control character (newline, escape, NUL...); use plain text`);
+	const hidden = invisibleCharacter(value);
+	if (hidden) return invalid(`${field} contains an invisible or direction-changing character (${hidden}, e.g. a zero-width space or a bidi override); use plain text`);
 	if ([...value].length > max) return invalid(`${field} is longer than ${max} characters; shorten it`);
 	return undefined;
 }
 
 export function checkId(field: string, value: string): Rejection | undefined {
+	if (typeof value !== 'string') return invalid(`${field} must be text, not ${typeof value}`);
 	if (value === '') return invalid(`${field} is empty`);
 	if (value.length > LIMITS.idChars || !ID_PATTERN.test(value)) {
 		return invalid(`${field} "${value.replace(CONTROL, '?').slice(0, 40)}" is not a valid id (letters, digits, . _ : - only, at most ${LIMITS.idChars})`);

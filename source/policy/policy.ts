@@ -1,7 +1,13 @@
 /** `.metawsm/policy.json`: defaults from DESIGN.md, strict validation that names the key. */
 import fs from 'node:fs';
 import {ForumError} from '../forum/errors.js';
-import {PRIORITIES, type Priority} from '../forum/types.js';
+import {PRIORITIES, type ActorType, type Priority} from '../forum/types.js';
+
+/** Who a remote signing key acts as; `system` is serve's own and cannot be granted. */
+export interface KeyActor {
+	type: Exclude<ActorType, 'system'>;
+	name: string;
+}
 
 export interface Policy {
 	forum: {
@@ -17,6 +23,8 @@ export interface Policy {
 			maxlen: number;
 			/** Deliveries after which a remote command goes to the dead-letter stream. */
 			max_deliveries: number;
+			/** Public keys (`ed25519:…`, from `metawsm forum keygen`) allowed to send commands, and who each acts as. */
+			actors: Record<string, KeyActor>;
 		};
 		sla: {
 			escalation_minutes: number;
@@ -34,14 +42,14 @@ export function defaultPolicy(): Policy {
 		forum: {
 			enabled: true,
 			topics: {command_prefix: 'forum.commands', event_prefix: 'forum.events', integration_prefix: 'forum.integration'},
-			redis: {url: undefined, stream: 'metawsm-forum', group: 'metawsm-forum', consumer: 'operator', maxlen: 100_000, max_deliveries: 5},
+			redis: {url: undefined, stream: 'metawsm-forum', group: 'metawsm-forum', consumer: 'operator', maxlen: 100_000, max_deliveries: 5, actors: {}},
 			sla: {escalation_minutes: 30, escalation_minutes_by_priority: {}},
 			docs_sync: {enabled: true, root: 'docs/tickets'},
 		},
 	};
 }
 
-type Leaf = 'boolean' | 'string' | 'non-empty string' | 'number > 0' | 'integer > 0';
+type Leaf = 'boolean' | 'string' | 'non-empty string' | 'number > 0' | 'integer > 0' | 'key map';
 type Shape = {[key: string]: Shape | Leaf};
 
 const SHAPE: Shape = {
@@ -55,6 +63,7 @@ const SHAPE: Shape = {
 			consumer: 'non-empty string',
 			maxlen: 'integer > 0',
 			max_deliveries: 'integer > 0',
+			actors: 'key map',
 		},
 		sla: {
 			escalation_minutes: 'number > 0',
@@ -76,7 +85,34 @@ function fits(leaf: Leaf, value: unknown): boolean {
 			return typeof value === 'number' && Number.isFinite(value) && value > 0;
 		case 'integer > 0':
 			return typeof value === 'number' && Number.isInteger(value) && value > 0;
+		case 'key map':
+			return typeof value === 'object' && value !== null && !Array.isArray(value);
 	}
+}
+
+const PUBLIC_KEY = /^ed25519:[A-Za-z0-9_-]{43}$/;
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\u3164\ufeff\uffa0]/u;
+
+/** `forum.redis.actors`: each key a public key, each value who it acts as. Throws naming the entry. */
+function checkKeyMap(value: Record<string, unknown>, where: string, file: string): Record<string, KeyActor> {
+	const out: Record<string, KeyActor> = {};
+	for (const [key, actor] of Object.entries(value)) {
+		const at = `${where}[${JSON.stringify(key.slice(0, 60))}]`;
+		if (!PUBLIC_KEY.test(key)) throw invalid(file, `${at} is not a public key; use the ed25519:… line \`metawsm forum keygen\` prints`);
+		const fields = actor as Record<string, unknown>;
+		if (typeof actor !== 'object' || actor === null || Array.isArray(actor)) throw invalid(file, `${at} must be an object {"type", "name"}, got ${describeValue(actor)}`);
+		const extra = Object.keys(fields).find((name) => name !== 'type' && name !== 'name');
+		if (extra) throw invalid(file, `unknown key ${at}.${extra}; known keys here: type, name`);
+		if (fields['type'] === 'system') throw invalid(file, `${at}.type is system, which is reserved for serve's own work; use agent, operator or human`);
+		if (fields['type'] !== 'agent' && fields['type'] !== 'operator' && fields['type'] !== 'human') throw invalid(file, `${at}.type must be agent, operator or human, got ${describeValue(fields['type'])}`);
+		const name = fields['name'];
+		if (typeof name !== 'string' || name.trim() === '' || name !== name.trim() || [...name].length > 64 || UNPRINTABLE.test(name)) {
+			throw invalid(file, `${at}.name must be a plain name of at most 64 characters, got ${describeValue(name)}`);
+		}
+		out[key] = {type: fields['type'], name};
+	}
+	return out;
 }
 
 function describeValue(value: unknown): string {
@@ -104,8 +140,8 @@ function merge(target: Record<string, unknown>, input: unknown, shape: Shape, at
 			throw invalid(file, `unknown key ${where}; known keys here: ${Object.keys(shape).join(', ')}`);
 		}
 		if (typeof expected === 'string') {
-			if (!fits(expected, value)) throw invalid(file, `${where} must be a ${expected}, got ${describeValue(value)}`);
-			target[key] = value;
+			if (!fits(expected, value)) throw invalid(file, `${where} must be a ${expected === 'key map' ? 'map of public keys to actors' : expected}, got ${describeValue(value)}`);
+			target[key] = expected === 'key map' ? checkKeyMap(value as Record<string, unknown>, where, file) : value;
 		} else {
 			const child = (target[key] ??= {}) as Record<string, unknown>;
 			merge(child, value, expected, where, file);

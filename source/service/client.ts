@@ -16,6 +16,8 @@ export interface SourceInfo {
 	location: string;
 	/** Redis link, when there is one: connected, reconnecting, or off. */
 	redis?: {url: string; state: 'connected' | 'reconnecting' | 'off'; lagEvents?: number};
+	/** Set when a remote view cannot be complete (stream trimmed past serve's snapshot, no serve): why. */
+	partial?: string;
 }
 
 export interface ForumClient {
@@ -66,7 +68,7 @@ export function localClient(service: ForumService): ForumClient {
 
 /** Iterate a client's feed; ends when `signal` aborts. */
 export async function* feedOf(
-	client: Pick<ForumClient, 'subscribe'>,
+	client: Pick<ForumClient, 'subscribe'> & Partial<Pick<ForumClient, 'onError'>>,
 	options: {after?: number; filter?: EventFilter; signal?: AbortSignal} = {},
 ): AsyncGenerator<StoredEvent> {
 	const queue: StoredEvent[] = [];
@@ -80,8 +82,17 @@ export async function* feedOf(
 	);
 	const onAbort = () => wake?.();
 	options.signal?.addEventListener('abort', onAbort);
+	// The database file (or the remote epoch) changed under the feed: its cursor means nothing any more.
+	let ended: unknown;
+	const offError = client.onError?.((error) => {
+		if (FEED_ENDING.has((error as {code?: string})?.code ?? '')) {
+			ended ??= error;
+			wake?.();
+		}
+	});
 	try {
 		while (!options.signal?.aborted) {
+			if (ended) throw ended;
 			if (queue.length === 0) {
 				await new Promise<void>((resolve) => (wake = resolve));
 				wake = undefined;
@@ -91,6 +102,10 @@ export async function* feedOf(
 		}
 	} finally {
 		unsubscribe();
+		offError?.();
 		options.signal?.removeEventListener('abort', onAbort);
 	}
 }
+
+/** Errors after which a feed cannot go on from its cursor. */
+const FEED_ENDING = new Set(['database_replaced', 'database_unusable', 'view_reloaded']);

@@ -4,12 +4,17 @@ import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
 import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
+import {eventTime} from '../forum/event-time.js';
+import {storageClock} from './storage-clock.js';
 import type {Actor, AgentPane, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
 import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
 import {checkAgentPane} from '../forum/validate.js';
 import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
 import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
+import type {SignedCommandRecord} from '../store/meta.js';
+import type {ProjectionSnapshot} from '../store/snapshot.js';
+import {checkIdentity, describeChange, headerMark, identityOf, setAsideStaleWal, type FileIdentity} from './file-identity.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
 
 /** A command before dispatch fills in what the caller may omit. */
@@ -48,6 +53,8 @@ export interface ForumStatus {
 	escalations: number;
 	escalated: Thread[];
 	lastSequence: number;
+	/** A remote view that cannot be complete says why; counts may then be short. */
+	partial?: string;
 }
 
 export interface ServiceOptions {
@@ -58,6 +65,11 @@ export interface ServiceOptions {
 	clock?: () => Date;
 	/** How often to look for commits by other processes, in ms. Default 50. */
 	pollMs?: number;
+	/**
+	 * The reference clock a writer's clock is checked against (ms). Default: the database
+	 * host's, read from a probe file's mtime, when `clock` is not given; none with a `clock`.
+	 */
+	referenceClock?: () => number | undefined;
 	/** SQLite busy timeout of this connection, in ms (default 5000): the dashboard waits in short attempts so its frame keeps drawing. */
 	busyTimeoutMs?: number;
 	/** Create the database when missing (default true); read commands pass false. */
@@ -101,7 +113,7 @@ export function defaultActorName(): string {
 }
 
 export class ForumService {
-	readonly store: ForumStore;
+	private currentStore: ForumStore;
 	readonly policy: Policy;
 	readonly clock: () => Date;
 	private readonly pollMs: number;
@@ -110,14 +122,143 @@ export class ForumService {
 	private walTimer: NodeJS.Timeout | undefined;
 	private seenVersion = -1;
 	private feedCursor = 0;
+	private readonly warningListeners = new Set<WarningListener>();
+	/** The file this process opened (device, inode, header mark); undefined for `:memory:`. */
+	private opened: (FileIdentity & {mark: number | undefined}) | undefined;
+	/** Set while the database path is not the file this process opened. */
+	private replaced: string | undefined;
+	/** The -wal file beside the database when it was last the file this process opened. */
+	private walSeen: FileIdentity | undefined;
+	private readonly reference: (() => number | undefined) | undefined;
+	private readonly storeOptions: {create?: boolean; busyTimeoutMs?: number};
+
+	/** The reference clock now (ms), or undefined when there is none. */
+	private referenceNow(): number | undefined {
+		try {
+			return this.reference?.();
+		} catch {
+			return undefined;
+		}
+	}
 
 	constructor(options: ServiceOptions) {
 		this.policy = options.policy ?? defaultPolicy();
 		this.clock = options.clock ?? (() => new Date());
 		this.pollMs = options.pollMs ?? 50;
-		this.store = new ForumStore(options.db, {create: options.create});
-		if (options.busyTimeoutMs !== undefined) this.store.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
+		this.reference = options.referenceClock ?? (options.clock || options.db === ':memory:' ? undefined : storageClock(options.db));
+		this.storeOptions = {create: options.create, busyTimeoutMs: options.busyTimeoutMs};
+		this.currentStore = this.openStore(options.db);
 		this.emitter.setMaxListeners(0);
+	}
+
+	/** The SQLite store; replaced when the database file is (see fileProblem). */
+	get store(): ForumStore {
+		return this.currentStore;
+	}
+
+	private openStore(file: string): ForumStore {
+		const store = new ForumStore(file, {create: this.storeOptions.create});
+		if (this.storeOptions.busyTimeoutMs !== undefined) store.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.storeOptions.busyTimeoutMs))}`);
+		store.onWarning((bad) => {
+			for (const listener of this.warningListeners) listener(bad);
+		});
+		const identity = file === ':memory:' ? undefined : identityOf(file);
+		this.opened = identity && {...identity, mark: headerMark(file)};
+		return store;
+	}
+
+	/**
+	 * Why the database path is no longer the file this process opened (removed, another file
+	 * moved there, a backup copied over it), or undefined. Checked on every poll and before
+	 * every write. A new file at the path is reopened; an overwritten one is left alone.
+	 */
+	fileProblem(options: {quick?: boolean} = {}): string | undefined {
+		if (!this.opened) return undefined;
+		const file = this.currentStore.file;
+		// A quick check (before a write) keeps what a full one (the poll) found.
+		if (options.quick && this.replaced) return this.replaced;
+		const check = checkIdentity(file, this.opened, options.quick);
+		if (check.same && options.quick) {
+			this.walSeen = identityOf(`${file}-wal`);
+			return undefined;
+		}
+		if (check.same) {
+			this.replaced = undefined;
+			this.opened.mark ??= headerMark(file);
+			this.walSeen = identityOf(`${file}-wal`);
+			return undefined;
+		}
+		const message = describeChange(file, check);
+		if (check.kind === 'moved') {
+			// Another inode: closing ours first folds our WAL into the old file (and removes the -wal
+			// beside the path when we were its last user), so the new file opens clean.
+			try {
+				this.currentStore.close();
+				// SQLite leaves a moved database's WAL beside the path; it is the old file's, not the new one's.
+				setAsideStaleWal(file, this.walSeen);
+				this.currentStore = this.openStore(file);
+			} catch (error) {
+				if (this.replaced !== message) this.fail(error);
+				this.replaced = message;
+				return message;
+			}
+			this.replaced = undefined;
+			this.seenVersion = -1;
+			this.feedCursor = -1;
+			this.fail(new ForumError('runtime', 'database_replaced', message));
+			return undefined;
+		}
+		if (this.replaced !== message) {
+			this.replaced = message;
+			this.fail(new ForumError('runtime', 'database_unusable', message));
+		}
+		return message;
+	}
+
+	/** This forum's id, made once in SQLite; names its streams on Redis. */
+	forumId(): string {
+		return this.store.read(() => this.store.meta.forumId());
+	}
+
+	/** A value of forum_meta (transport state). */
+	meta(key: string): string | undefined {
+		return this.store.read(() => this.store.meta.get(key));
+	}
+
+	/** A consumer's cursor (forum_checkpoints). */
+	checkpoint(consumer: string): number {
+		return this.store.checkpoint(consumer);
+	}
+
+	/** Set a consumer's cursor, and forum_meta values with it, in one transaction. */
+	setCheckpoint(consumer: string, sequence: number, meta: Record<string, string> = {}): void {
+		this.store.write(() => {
+			this.store.setCheckpoint(consumer, sequence, this.now());
+			for (const [key, value] of Object.entries(meta)) this.store.meta.set(key, value);
+		});
+	}
+
+	/** Readable events after `cursor` and where to read on from (bad rows skipped). */
+	eventPage(cursor: number, limit = 1000): ReturnType<ForumStore['eventPage']> {
+		return this.store.eventPage(cursor, {}, limit);
+	}
+
+	/** The event id at `sequence`, if that row exists. */
+	eventIdAt(sequence: number): string | undefined {
+		return this.store.eventsBetween(sequence, sequence)[0]?.event_id;
+	}
+
+	/** The projections at the log's end (what a remote view starts from). */
+	snapshot(): ProjectionSnapshot {
+		return this.store.snapshot();
+	}
+
+	signedCommand(commandId: string): SignedCommandRecord | undefined {
+		return this.store.read(() => this.store.meta.signedCommand(commandId));
+	}
+
+	recordSignedCommand(record: SignedCommandRecord): void {
+		this.store.write(() => this.store.meta.recordSignedCommand(record));
 	}
 
 	get sla(): SlaRule {
@@ -137,6 +278,8 @@ export class ForumService {
 		if (!this.policy.forum.enabled) {
 			throw new ForumError('refused', 'forum_disabled', 'the forum is disabled by policy (forum.enabled is false)');
 		}
+		const replaced = this.fileProblem({quick: true});
+		if (replaced) throw new ForumError('runtime', 'database_unusable', `${replaced}; nothing was written`);
 		const fingerprint = commandFingerprint(input);
 		const command = {...input, commandId} as Command;
 		if (command.type === 'ask' && command.threadId === undefined) command.threadId = newThreadId();
@@ -162,7 +305,9 @@ export class ForumService {
 			}
 			const threadId = command.threadId!;
 			const before = this.store.loadThread(threadId);
-			const now = this.now();
+			// Monotonic per thread, and a wrong writer clock replaced (forum/event-time.ts).
+			const stamp = eventTime({writerNow: this.now(), referenceMs: this.referenceNow(), previous: before?.updatedAt});
+			const now = stamp.at;
 			const since =
 				before && command.ifVersion !== undefined && Number.isInteger(command.ifVersion) && command.ifVersion >= 0
 					? this.store.threadEventsAfter(threadId, command.ifVersion)
@@ -179,6 +324,7 @@ export class ForumService {
 			for (const draft of decision.events) {
 				const event = this.store.insertEvent({
 					...draft,
+					...(stamp.writerClock ? {payload: {...draft.payload, writer_clock: stamp.writerClock} as unknown as typeof draft.payload} : {}),
 					event_id: newEventId(),
 					event_version: 1,
 					occurred_at: now,
@@ -308,7 +454,8 @@ export class ForumService {
 
 	/** Bad events skipped by a read (feed, eventsAfter, rebuild), once per sequence; the CLI prints them on stderr. */
 	onWarning(listener: WarningListener): () => void {
-		return this.store.onWarning(listener);
+		this.warningListeners.add(listener);
+		return () => void this.warningListeners.delete(listener);
 	}
 
 	close(): void {
@@ -348,6 +495,7 @@ export class ForumService {
 		this.feedCursor = this.store.lastSequence();
 		this.timer = setInterval(() => {
 			try {
+				if (this.fileProblem()) return;
 				const version = this.store.dataVersion();
 				if (version === this.seenVersion) return;
 				this.seenVersion = version;

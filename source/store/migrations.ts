@@ -153,6 +153,23 @@ export const MIGRATIONS: readonly Migration[] = [
 	// 3: version-1 answers were a post plus a state change to answered sharing a
 	// correlation id; mark those posts as text answers, then fill the new columns by replay.
 	upcastVersionOneAnswers,
+	// 4: who this forum is (its id, made once, names it on Redis), transport state (relay epoch),
+	// and the signature each remote command id arrived with (a replay with another one is refused).
+	`
+	CREATE TABLE forum_meta (
+		key TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	);
+	INSERT INTO forum_meta (key, value) VALUES ('forum_id', 'f-' || lower(hex(randomblob(8))));
+	CREATE TABLE forum_signed_commands (
+		command_id TEXT PRIMARY KEY,
+		public_key TEXT NOT NULL,
+		signature TEXT NOT NULL,
+		command_hash TEXT NOT NULL,
+		entry_id TEXT NOT NULL,
+		seen_at TEXT NOT NULL
+	);
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,8 @@ import {explainStorageError, openDatabase, type Db, type OpenOptions} from './da
 import {createProjector, type Projector} from './projection.js';
 import type {BadEvent} from '../forum/event-shape.js';
 import {decodeEventRow, eventToRow, THREAD_COLUMNS, threadFromRow, type EventRow, type ThreadRow} from './rows.js';
+import {createMeta, type ForumMeta} from './meta.js';
+import {loadSnapshotRows, takeSnapshot, type ProjectionSnapshot} from './snapshot.js';
 
 export interface EventFilter {
 	threadId?: string;
@@ -141,6 +143,8 @@ function conditions(list: Condition[]): {where: string; params: (string | number
 export class ForumStore {
 	readonly db: Db;
 	readonly projector: Projector;
+	/** Forum id, transport state and signed command ids (forum_meta, forum_signed_commands). */
+	readonly meta: ForumMeta;
 	private readonly statements;
 	/** One wrapper for every write: db.transaction() per call costs more than the insert. */
 	private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
@@ -154,6 +158,7 @@ export class ForumStore {
 	) {
 		this.db = openDatabase(file, options);
 		this.projector = createProjector(this.db);
+		this.meta = createMeta(this.db);
 		this.transaction = this.db.transaction((fn: () => unknown) => fn());
 		const db = this.db;
 		this.statements = {
@@ -161,6 +166,12 @@ export class ForumStore {
 				`INSERT INTO forum_events (event_id, event_type, event_version, occurred_at, thread_id, run_id, ticket, agent_name,
 					actor_type, actor_name, correlation_id, causation_id, command_id, payload_json)
 				 VALUES (@event_id, @event_type, @event_version, @occurred_at, @thread_id, @run_id, @ticket, @agent_name,
+					@actor_type, @actor_name, @correlation_id, @causation_id, @command_id, @payload_json)`,
+			),
+			insertEventAt: db.prepare<EventRow>(
+				`INSERT INTO forum_events (sequence, event_id, event_type, event_version, occurred_at, thread_id, run_id, ticket, agent_name,
+					actor_type, actor_name, correlation_id, causation_id, command_id, payload_json)
+				 VALUES (@sequence, @event_id, @event_type, @event_version, @occurred_at, @thread_id, @run_id, @ticket, @agent_name,
 					@actor_type, @actor_name, @correlation_id, @causation_id, @command_id, @payload_json)`,
 			),
 			findCommand: db.prepare<
@@ -221,6 +232,31 @@ export class ForumStore {
 		const {sequence: _ignored, ...values} = row;
 		const info = this.statements.insertEvent.run(values);
 		return {...event, sequence: Number(info.lastInsertRowid)} as StoredEvent;
+	}
+
+	/**
+	 * A replica's one append path: events another forum already sequenced (from its events
+	 * stream), kept with their sequence and projected by the same projector, in one transaction.
+	 */
+	appendReplicated(events: readonly StoredEvent[], options: {projectedUpTo?: number} = {}): void {
+		const upTo = options.projectedUpTo ?? 0;
+		this.write(() => {
+			for (const event of events) {
+				this.statements.insertEventAt.run(eventToRow(event));
+				// Events a loaded snapshot already includes are history for feeds, not projected twice.
+				if (event.sequence > upTo) this.projector.apply(event, this.projector.load(event.thread_id));
+			}
+		});
+	}
+
+	/** The projections at the log's end, for a remote view to start from. */
+	snapshot(): ProjectionSnapshot {
+		return this.read(() => takeSnapshot(this.db));
+	}
+
+	/** A replica starting over: every projection replaced by the snapshot's rows, the log emptied. */
+	loadSnapshot(snapshot: ProjectionSnapshot): void {
+		this.write(() => loadSnapshotRows(this.db, snapshot));
 	}
 
 	/**

@@ -1,3 +1,5 @@
+import {invisibleCharacter, replaceInvisible} from '../forum/invisible.js';
+
 /**
  * Terminal-safe rendering of text that agents wrote. Agent text may carry escape
  * sequences (OSC title changes, CSI screen clears, hyperlinks); none may reach a terminal raw.
@@ -21,6 +23,7 @@ function escapeChar(char: string): string {
 	const named = NAMED[char];
 	if (named) return named;
 	const code = char.codePointAt(0)!;
+	if (code > 0xffff) return `\\u{${code.toString(16)}}`;
 	return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
@@ -34,11 +37,13 @@ export interface SafeTextOptions {
 /** Show every control character as a visible escape such as `\e` or `\x9b`. */
 export function safeText(text: string, options: SafeTextOptions = {}): string {
 	const tab = ' '.repeat(options.tabWidth ?? 4);
-	return text.replace(UNSAFE, (char) => {
+	const shown = text.replace(UNSAFE, (char) => {
 		if (char === '\n') return options.multiline ? '\n' : '\\n';
 		if (char === '\t') return tab;
 		return escapeChar(char);
 	});
+	// Zero-width, bidi, tag and filler characters: shown as escapes, never as nothing.
+	return replaceInvisible(shown, escapeChar);
 }
 
 /** One line of agent text: newlines and controls made visible. */
@@ -58,5 +63,5 @@ export function safeJson(value: unknown, space?: number): string {
 /** True when the text holds something `safeText` would change (apart from newlines and tabs). */
 export function hasControlCharacters(text: string): boolean {
 	UNSAFE.lastIndex = 0;
-	return [...text.matchAll(UNSAFE)].some(([char]) => char !== '\n' && char !== '\t');
+	return [...text.matchAll(UNSAFE)].some(([char]) => char !== '\n' && char !== '\t') || invisibleCharacter(text) !== undefined;
 }

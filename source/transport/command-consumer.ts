@@ -1,15 +1,20 @@
 /**
- * Remote commands: a consumer group on `<stream>:commands`. Each entry is applied with
- * `dispatch` (idempotent by command id), answered on the sender's reply stream, and
- * acknowledged after the commit. Entries left pending by a dead consumer are reclaimed
- * (XAUTOCLAIM); an entry that fails `max_deliveries` times goes to `<stream>:dead`.
+ * Remote commands: a consumer group on `<stream>:commands`. Entries are read through a Lua
+ * script that drops oversize ones inside Redis (bounded-read.ts), type-checked, and authorized
+ * (a signature by a key in forum.redis.actors, the key's actor, no replay: authorize.ts). Each
+ * is then applied with `dispatch` (idempotent by command id), answered on the sender's reply
+ * stream, and acknowledged after the commit. Entries left pending by a dead consumer are
+ * reclaimed (XAUTOCLAIM); an entry that fails `max_deliveries` times, and every entry refused
+ * before dispatch, goes to `<stream>:dead` with the reason.
  */
 import type {Redis} from 'ioredis';
 import {ForumError} from '../forum/errors.js';
 import type {Policy} from '../policy/policy.js';
 import type {ForumService} from '../service/forum-service.js';
+import {createAuthorizer} from './authorize.js';
+import {claimIdle, readGroup, type BoundedReadOptions} from './bounded-read.js';
 import {decodeCommand, replyFields, replyOf, type RemoteCommand, type Reply} from './codec.js';
-import {parseEntries, parseRead, sleep, streamKeys, type StreamEntry} from './connection.js';
+import {sleep, streamKeys, type StreamEntry} from './connection.js';
 import {describeRedisError} from './redis-url.js';
 
 export interface CommandConsumerOptions {
@@ -24,8 +29,8 @@ export interface CommandConsumerOptions {
 	consumer?: string;
 	/** An entry pending this long is taken over (its consumer died, or it failed here). Default 30 s. */
 	claimIdleMs?: number;
-	/** How long one XREADGROUP waits for new entries. Default 1000 ms. */
-	blockMs?: number;
+	/** How long to wait before looking for new entries again when there were none. Default 10 ms (1 ms within a second of the last command). */
+	pollMs?: number;
 	/** Seconds a reply stream lives after its last reply. Default 3600. */
 	replyTtlSeconds?: number;
 }
@@ -42,7 +47,10 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 	const group = policy.forum.redis.group;
 	const consumer = options.consumer ?? policy.forum.redis.consumer;
 	const claimIdleMs = options.claimIdleMs ?? 30_000;
-	const blockMs = options.blockMs ?? 1000;
+	const pollMs = options.pollMs ?? 10;
+	let lastEntryAt = 0;
+	const read: BoundedReadOptions = {key: keys.commands, group, consumer, count: 100};
+	const authorizer = createAuthorizer(policy, (commandId) => service.signedCommand(commandId));
 	const replyTtl = options.replyTtlSeconds ?? 3600;
 	const maxDeliveries = policy.forum.redis.max_deliveries;
 	const controller = new AbortController();
@@ -75,7 +83,7 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 		await redis.call('XACK', [keys.commands, group, id]);
 	}
 
-	async function deadLetter(entry: StreamEntry, deliveries: number, error: string, command: RemoteCommand | undefined, replyTo: string | undefined): Promise<void> {
+	async function deadLetter(entry: StreamEntry, deliveries: number, error: string, command: RemoteCommand | undefined, replyTo: string | undefined, code = 'dead_lettered'): Promise<void> {
 		await redis.call('XADD', [
 			keys.dead,
 			'MAXLEN',
@@ -98,9 +106,13 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 			await reply(replyTo, {
 				status: 'error',
 				commandId: command.commandId,
-				kind: 'runtime',
-				code: 'dead_lettered',
-				message: `command ${command.commandId} failed ${deliveries} times on the forum server and was moved to ${keys.dead}: ${error}`,
+				// Refused before dispatch (signature, actor): final, like a rule's refusal.
+				kind: code === 'dead_lettered' ? 'runtime' : 'refused',
+				code,
+				message:
+					code === 'dead_lettered'
+						? `command ${command.commandId} failed ${deliveries} times on the forum server and was moved to ${keys.dead}: ${error}`
+						: `the forum server refused command ${command.commandId} (${error}); it was moved to ${keys.dead}`,
 			});
 		}
 		await ack(entry.id);
@@ -110,15 +122,28 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 	/** Apply one entry. `deliveries` is known for fresh entries (1); otherwise asked of Redis. */
 	async function handle(entry: StreamEntry, fresh: boolean): Promise<void> {
 		const deliveries = fresh ? 1 : await deliveriesOf(entry.id);
+		if (entry.fields['oversize'] !== undefined) {
+			// Never read: copy only its size to the dead-letter stream, and free Redis of it.
+			const size = `${entry.fields['oversize']} bytes in ${entry.fields['field_count']} fields`;
+			await deadLetter({id: entry.id, fields: {}}, deliveries, `oversize entry: ${size}, over the limit; not read`, undefined, undefined);
+			await redis.call('XDEL', [keys.commands, entry.id]);
+			return;
+		}
 		let decoded: ReturnType<typeof decodeCommand>;
 		try {
 			decoded = decodeCommand(entry.fields);
 		} catch (error) {
 			// Retrying cannot fix a malformed entry.
-			await deadLetter(entry, deliveries, `malformed command: ${(error as Error).message}`, undefined, entry.fields['reply_to']);
+			await deadLetter(entry, deliveries, `malformed command: ${(error as Error).message}`, undefined, undefined);
 			return;
 		}
 		const {command, replyTo} = decoded;
+		const authorization = authorizer.authorize(decoded, entry.id, new Date());
+		if (!authorization.ok) {
+			await deadLetter(entry, deliveries, `refused: ${authorization.reason}`, command, replyTo, 'unauthorized');
+			return;
+		}
+		service.recordSignedCommand(authorization.record);
 		if (deliveries > maxDeliveries) {
 			await deadLetter(entry, deliveries, failures.get(entry.id) ?? `delivered ${deliveries} times without being acknowledged`, command, replyTo);
 			return;
@@ -151,9 +176,9 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 		let start = '0-0';
 		let claimed = 0;
 		do {
-			const raw = (await redis.call('XAUTOCLAIM', [keys.commands, group, consumer, claimIdleMs, start, 'COUNT', 100])) as unknown[];
-			start = String(raw[0]);
-			const entries = parseEntries(raw[1]);
+			const claim = await claimIdle(redis, read, claimIdleMs, start);
+			start = claim.cursor;
+			const {entries} = claim;
 			claimed += entries.length;
 			for (const entry of entries) {
 				if (controller.signal.aborted) return;
@@ -180,8 +205,7 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 				}
 				// First this consumer's own pending entries (a previous run died), then new ones.
 				const reading = backlog !== '>';
-				const args = ['GROUP', group, consumer, 'COUNT', 100, ...(reading ? [] : ['BLOCK', blockMs]), 'STREAMS', keys.commands, backlog];
-				const entries = parseRead(await blocking.call('XREADGROUP', args)).get(keys.commands) ?? [];
+				const {entries} = await readGroup(redis, read, backlog);
 				if (down) {
 					log(`commands: reading ${keys.commands} again as ${consumer} in group ${group}`);
 					down = false;
@@ -192,6 +216,10 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 					await handle(entry, !reading);
 					if (reading) backlog = entry.id;
 				}
+				// Polled, not blocked: a blocking read would hand over entries of any size. A client's
+				// next command usually follows soon: poll faster for a second after one.
+				if (entries.length > 0) lastEntryAt = Date.now();
+				if (!reading && entries.length === 0) await sleep(Date.now() - lastEntryAt < 1000 ? Math.min(1, pollMs) : pollMs, controller.signal);
 			} catch (error) {
 				if (controller.signal.aborted) break;
 				const message = describeRedisError(error, url);
@@ -213,9 +241,8 @@ export function startCommandConsumer(service: ForumService, options: CommandCons
 	return {
 		async stop() {
 			controller.abort();
-			// Interrupt a blocked XREADGROUP; the loop ends after the entry in hand.
-			blocking.disconnect();
 			await running;
+			blocking.disconnect();
 		},
 	};
 }

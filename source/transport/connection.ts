@@ -17,6 +17,10 @@ export interface ConnectionOptions {
 /** The stream keys of one forum on Redis. */
 export interface StreamKeys {
 	events: string;
+	/** Hash: which forum publishes here, its epoch, its snapshot's sequence, when serve was last alive. */
+	head: string;
+	/** String: the latest snapshot of the projections (JSON), see store/snapshot.ts. */
+	snapshot: string;
 	commands: string;
 	dead: string;
 	replies: (clientId: string) => string;
@@ -26,6 +30,8 @@ export function streamKeys(policy: Policy): StreamKeys {
 	const stream = policy.forum.redis.stream;
 	return {
 		events: `${stream}:events`,
+		head: `${stream}:head`,
+		snapshot: `${stream}:snapshot`,
 		commands: `${stream}:commands`,
 		dead: `${stream}:dead`,
 		replies: (clientId) => `${stream}:replies:${clientId}`,

@@ -1,86 +1,46 @@
 /**
  * A forum on another host, through Redis only (`--remote`).
  *
- * Writes go to `<stream>:commands`; serve answers on `<stream>:replies:<client>` with the
- * command's events and the thread after them, and the write returns once those events are
- * in the events stream (so a following remote read sees them), or with the refusal.
+ * Writes are signed (signing.ts) and go to `<stream>:commands`; serve answers on
+ * `<stream>:replies:<client>` (remote-replies.ts) with the command's events and the thread
+ * after them, and the write returns once those events are in the events stream (so a following
+ * remote read sees them), or with the refusal.
  *
- * Reads come from a replica built on first use: the events stream tailed from its first
- * entry into a private in-memory SQLite, projected by the same code (evolve + projector) as
- * the system of record, so queries answer exactly as they do locally. A write-only command
- * (an agent's `ask`) never builds it.
+ * Reads come from a replica built on first use (remote-replica.ts): serve's snapshot, then the
+ * events stream from the snapshot's sequence. A write-only command (an agent's `ask`) never
+ * builds it. Every wait ends on its timeout and when the caller's signal aborts.
  */
 import {randomBytes} from 'node:crypto';
 import type {Redis} from 'ioredis';
 import {ForumError} from '../forum/errors.js';
-import type {StoredEvent} from '../forum/types.js';
 import type {Policy} from '../policy/policy.js';
 import type {ForumClient, SourceInfo} from '../service/client.js';
-import {ForumService, type FeedListener} from '../service/forum-service.js';
 import {newCommandId} from '../service/ids.js';
-import type {EventFilter} from '../store/store.js';
-import {eventFromRow, eventToRow, type EventRow} from '../store/rows.js';
-import {commandFields, decodeEvent, decodeReply, type Reply} from './codec.js';
-import {openConnection, parseRead, sleep, streamKeys, topSequence, whenReady, type LinkState, type StreamEntry} from './connection.js';
+import {commandFields, type CommandSigner, type RemoteCommand, type Reply} from './codec.js';
+import {openConnection, parseRead, sleep, streamKeys, whenReady, type LinkState} from './connection.js';
 import {describeRedisError, redactUrl} from './redis-url.js';
+import {startReplica, type Replica} from './remote-replica.js';
+import {startReplies, type Replies} from './remote-replies.js';
+import {BLOCK_MS, type Tail} from './remote-tail.js';
 
 export interface RemoteForumOptions {
 	url: string;
 	policy: Policy;
-	/** How long a write waits for serve's answer. Default 15 s. */
+	/** How long a write waits for serve's answer, and a read for the view to load. Default 15 s. */
 	timeoutMs?: number;
 	/** How long to wait for a connection. Default 5 s. */
 	connectTimeoutMs?: number;
 	/** Names this client's reply stream. Default random. */
 	clientId?: string;
 	clock?: () => Date;
-	/** Aborting ends waits for replies. */
+	/** Aborting ends every wait (replies, the view loading). */
 	signal?: AbortSignal;
+	/** Signs writes; without one a write fails with what to do. A function is asked per command (the CLI loads its key on the first write). */
+	signer?: CommandSigner | ((command: RemoteCommand) => CommandSigner);
 }
 
 export interface RemoteForumClient extends ForumClient {
 	readonly clientId: string;
-}
-
-interface Waiter {
-	resolve: (reply: Reply) => void;
-}
-
-interface Subscription {
-	listener: FeedListener;
-	/** Undefined until the replica is ready: then "from now" means its last sequence. */
-	cursor: number | undefined;
-	filter: EventFilter;
-}
-
-const READ_COUNT = 1000;
-const BLOCK_MS = 1000;
-
-/** A tail of one or more streams on its own blocking connection; restarts after errors. */
-function startTail(
-	reader: Redis,
-	keys: () => {key: string; id: string}[],
-	onEntries: (read: Map<string, StreamEntry[]>) => void,
-	onError: (error: unknown, first: boolean) => void,
-	isClosed: () => boolean,
-): {running: Promise<void>; healthy: () => boolean} {
-	let down = false;
-	const running = (async () => {
-		while (!isClosed()) {
-			try {
-				const streams = keys();
-				const raw = await reader.call('XREAD', ['COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...streams.map((s) => s.key), ...streams.map((s) => s.id)]);
-				down = false;
-				onEntries(parseRead(raw));
-			} catch (error) {
-				if (isClosed()) return;
-				onError(error, !down);
-				down = true;
-				await sleep(500);
-			}
-		}
-	})();
-	return {running, healthy: () => !down};
 }
 
 export async function openRemoteForum(options: RemoteForumOptions): Promise<RemoteForumClient> {
@@ -112,7 +72,7 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 	});
 	connections.push(redis);
 
-	/** A blocking connection, ready, or a clear error. */
+	/** A ready connection, or a clear error. */
 	async function connect(name: string): Promise<Redis> {
 		const connection = name === 'remote' ? redis : openConnection(url, {name, commandTimeoutMs: BLOCK_MS + 5000});
 		if (connection !== redis) connections.push(connection);
@@ -131,160 +91,76 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 		throw error;
 	}
 	linkState = 'connected';
-	const tails: {running: Promise<void>; healthy: () => boolean}[] = [];
+	const tails: Tail[] = [];
+
+	/** Race `promise` against the deadline and the caller's signal. */
+	async function bounded<T>(promise: Promise<T>, deadline: number, what: () => ForumError): Promise<T> {
+		let timer: NodeJS.Timeout | undefined;
+		let onAbort: (() => void) | undefined;
+		const stop = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(what()), Math.max(0, deadline - Date.now()));
+			onAbort = () => reject(new ForumError('runtime', 'interrupted', 'interrupted while waiting on Redis'));
+			if (options.signal?.aborted) onAbort();
+			options.signal?.addEventListener('abort', onAbort, {once: true});
+		});
+		try {
+			return await Promise.race([promise, stop]);
+		} finally {
+			clearTimeout(timer);
+			if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+		}
+	}
 
 	// ------------------------------------------------------------ replies
 
-	const waiters = new Map<string, Waiter>();
-	let repliesStarted: Promise<void> | undefined;
-	function startReplies(): Promise<void> {
-		repliesStarted ??= (async () => {
-			const reader = await connect('remote-replies');
-			let repliesId = '0-0';
-			tails.push(
-				startTail(
-					reader,
-					() => [{key: repliesKey, id: repliesId}],
-					(read) => {
-						for (const entry of read.get(repliesKey) ?? []) {
-							repliesId = entry.id;
-							const reply = decodeReply(entry.fields);
-							if (reply) waiters.get(reply.commandId)?.resolve(reply);
-						}
-					},
-					(error, first) => first && emitError(new ForumError('runtime', 'redis_unavailable', `reading replies from ${shown} failed (${describeRedisError(error, url)}); retrying`)),
-					() => closed,
-				),
+	let replies: Promise<Replies> | undefined;
+	const repliesReady = (): Promise<Replies> =>
+		(replies ??= connect('remote-replies').then((reader) => {
+			const started = startReplies(
+				reader,
+				repliesKey,
+				(error, first) => first && emitError(new ForumError('runtime', 'redis_unavailable', `reading replies from ${shown} failed (${describeRedisError(error, url)}); retrying`)),
+				() => closed,
 			);
-		})();
-		return repliesStarted;
-	}
+			tails.push(started.tail);
+			return started;
+		}));
 
 	// ------------------------------------------------------------ replica
 
-	const view = new ForumService({db: ':memory:', policy, clock: options.clock});
-	const store = view.store;
-	const insertEvent = store.db.prepare<EventRow>(
-		`INSERT INTO forum_events (sequence, event_id, event_type, event_version, occurred_at, thread_id, run_id, ticket, agent_name,
-			actor_type, actor_name, correlation_id, causation_id, command_id, payload_json)
-		 VALUES (@sequence, @event_id, @event_type, @event_version, @occurred_at, @thread_id, @run_id, @ticket, @agent_name,
-			@actor_type, @actor_name, @correlation_id, @causation_id, @command_id, @payload_json)`,
-	);
-	const eventsOfCommand = store.db.prepare<[string], EventRow>(`SELECT * FROM forum_events WHERE command_id = ? ORDER BY sequence`);
-	let applied = 0;
-	let top = 0;
-	const subscriptions = new Set<Subscription>();
-	/** Writes waiting for their events to reach the replica. */
-	const catchUps = new Set<{sequence: number; resolve: () => void}>();
-	let replica: Promise<void> | undefined;
-	let replicaReady = false;
-
-	function deliver(subscription: Subscription): void {
-		if (!replicaReady) return;
-		subscription.cursor ??= applied;
-		for (;;) {
-			const {events, cursor} = store.eventPage(subscription.cursor, subscription.filter, 1000);
-			if (cursor === subscription.cursor) {
-				subscription.cursor = Math.max(subscription.cursor, applied);
-				return;
-			}
-			subscription.cursor = cursor;
-			if (events.length === 0) continue;
-			try {
-				subscription.listener(events);
-			} catch (error) {
-				emitError(error);
-			}
-		}
-	}
-
-	function apply(events: StoredEvent[]): void {
-		const fresh = events.filter((event) => event.sequence > applied);
-		if (fresh.length === 0) return;
-		if (applied === 0 && fresh[0]!.sequence > 1) {
-			emitError(
-				new ForumError(
-					'runtime',
-					'stream_trimmed',
-					`${keys.events} starts at #${fresh[0]!.sequence}: older events were trimmed, so threads opened before it are missing here; raise forum.redis.maxlen where serve runs`,
-				),
-			);
-		}
-		store.write(() => {
-			for (const event of fresh) {
-				insertEvent.run(eventToRow(event));
-				store.projector.apply(event, store.loadThread(event.thread_id));
-			}
+	let replica: Replica | undefined;
+	function ensureReplica(): Replica {
+		replica ??= startReplica({
+			redis,
+			reader: connect('remote-feed'),
+			policy,
+			clock: options.clock,
+			emitError,
+			describeError: (error) => describeRedisError(error, url),
 		});
-		applied = fresh.at(-1)!.sequence;
-		top = Math.max(top, applied);
-		for (const waiting of [...catchUps]) {
-			if (applied >= waiting.sequence) {
-				catchUps.delete(waiting);
-				waiting.resolve();
-			}
-		}
-		for (const subscription of subscriptions) deliver(subscription);
-	}
-
-	/** Build the replica (once): read the events stream from its start up to its newest entry. */
-	function ensureReplica(): Promise<void> {
-		replica ??= (async () => {
-			const reader = await connect('remote-feed');
-			top = await topSequence(redis, keys.events);
-			// Subscribed before the replica existed, without a cursor: "from now" is this moment.
-			for (const subscription of subscriptions) subscription.cursor ??= top;
-			let caughtUp!: () => void;
-			const synced = new Promise<void>((resolve) => (caughtUp = resolve));
-			if (top === 0) caughtUp();
-			let eventsId = '0-0';
-			tails.push(
-				startTail(
-					reader,
-					() => [{key: keys.events, id: eventsId}],
-					(read) => {
-						const batch: StoredEvent[] = [];
-						for (const entry of read.get(keys.events) ?? []) {
-							eventsId = entry.id;
-							try {
-								batch.push(decodeEvent(entry.id, entry.fields));
-							} catch (error) {
-								emitError(error);
-							}
-						}
-						apply(batch);
-						if (applied >= top) caughtUp();
-					},
-					(error, first) => first && emitError(new ForumError('runtime', 'redis_unavailable', `reading ${keys.events} from ${shown} failed (${describeRedisError(error, url)}); retrying`)),
-					() => closed,
-				),
-			);
-			await synced;
-			replicaReady = true;
-			for (const subscription of subscriptions) deliver(subscription);
-		})();
 		return replica;
 	}
 
-	// How far behind the stream the replica is; refreshed while it exists.
-	const lagTimer = setInterval(() => {
-		if (!replicaReady) return;
-		topSequence(redis, keys.events)
-			.then((sequence) => (top = Math.max(sequence, applied)))
-			.catch(() => undefined);
-	}, 1000);
-	lagTimer.unref();
+	/** The replica, loaded; ends on the timeout or the signal. */
+	async function loaded(): Promise<Replica> {
+		const built = ensureReplica();
+		await bounded(built.ready, Date.now() + timeoutMs, () =>
+			new ForumError(
+				'runtime',
+				'remote_timeout',
+				`the remote view did not finish loading from ${shown} within ${Math.round(timeoutMs / 1000)} s${built.partial() ? ` (${built.partial()})` : ''}; check that serve runs (METAWSM_REMOTE_TIMEOUT to wait longer)`,
+			),
+		);
+		return built;
+	}
+
+	// How far behind the stream the replica is shows in source(); the replica refreshes it.
 
 	/** Resolve once the events stream holds `sequence` (and the replica, if built, applied it); false on timeout. */
 	async function published(sequence: number, deadline: number): Promise<boolean> {
 		if (replica) {
-			await replica;
-			if (applied >= sequence) return true;
-			return new Promise<boolean>((resolve) => {
-				const waiting = {sequence, resolve: () => (clearTimeout(timer), resolve(true))};
-				const timer = setTimeout(() => (catchUps.delete(waiting), resolve(false)), Math.max(0, deadline - Date.now()));
-				catchUps.add(waiting);
-			});
+			await loaded().catch(() => undefined);
+			return replica.waitFor(sequence, deadline);
 		}
 		// No replica: block until an entry at or after `sequence` exists (short blocks: this
 		// connection's command timeout is 5 s).
@@ -301,27 +177,31 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 		return false;
 	}
 
-	const read = async <T>(query: () => T): Promise<T> => {
-		await ensureReplica();
-		return query();
+	const signerOf = (command: RemoteCommand): CommandSigner => {
+		const signer = typeof options.signer === 'function' ? options.signer(command) : options.signer;
+		if (!signer) throw new ForumError('usage', 'missing_key', 'remote writes are signed: pass a signing key (metawsm forum keygen)');
+		return signer;
 	};
+
+	const read = async <T>(query: (replica: Replica) => T): Promise<T> => query(await loaded());
 
 	const client: RemoteForumClient = {
 		clientId,
 		policy,
-		sla: view.sla,
-		now: () => view.now(),
+		sla: {escalationMinutes: policy.forum.sla.escalation_minutes, byPriority: policy.forum.sla.escalation_minutes_by_priority},
+		now: () => (options.clock ?? (() => new Date()))().toISOString(),
 		async dispatch(input) {
 			if (closed) throw new ForumError('runtime', 'closed', 'the remote forum client is closed');
 			const commandId = input.commandId ?? newCommandId();
 			const command = {...input, commandId};
 			const deadline = Date.now() + timeoutMs;
-			await startReplies();
+			const signing = {signer: signerOf(command), stream: policy.forum.redis.stream, signedAt: new Date().toISOString()};
+			const waiting = await repliesReady();
+			const replied = waiting.expect(commandId);
 			let reply: Reply | undefined;
-			const replied = new Promise<Reply>((resolve) => waiters.set(commandId, {resolve}));
 			try {
 				try {
-					await redis.call('XADD', [keys.commands, 'MAXLEN', '~', 100_000, '*', ...commandFields(command, clientId)]);
+					await redis.call('XADD', [keys.commands, 'MAXLEN', '~', 100_000, '*', ...commandFields(command, clientId, signing)]);
 				} catch (error) {
 					throw new ForumError(
 						'runtime',
@@ -329,27 +209,20 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 						`cannot send ${command.type} through Redis at ${shown} (${describeRedisError(error, url)}); retry with --command-id ${commandId} so it applies at most once`,
 					);
 				}
-				let timer: NodeJS.Timeout | undefined;
-				let onAbort: (() => void) | undefined;
-				const interrupted = new Promise<'interrupted'>((resolve) => {
-					onAbort = () => resolve('interrupted');
-					if (options.signal?.aborted) onAbort();
-					options.signal?.addEventListener('abort', onAbort, {once: true});
+				reply = await bounded<Reply | undefined>(replied, deadline, () => new ForumError('runtime', 'remote_timeout', '')).catch((error: unknown) => {
+					if (error instanceof ForumError && error.code === 'interrupted') {
+						throw new ForumError('runtime', 'interrupted', `stopped waiting for command ${commandId}; it may still be applied`);
+					}
+					return undefined;
 				});
-				const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-				const outcome = await Promise.race([replied, timedOut, interrupted]);
-				clearTimeout(timer);
-				if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-				if (outcome === 'interrupted') throw new ForumError('runtime', 'interrupted', `stopped waiting for command ${commandId}; it may still be applied`);
-				if (outcome !== 'timeout') reply = outcome;
 			} finally {
-				waiters.delete(commandId);
+				waiting.forget(commandId);
 			}
 			if (!reply) {
 				// The reply may be lost (Redis restarted under it) while the events made it: they are the answer.
-				const events = replicaReady ? eventsOfCommand.all(commandId).map(eventFromRow) : [];
+				const events = replica?.isReady() ? replica.eventsOfCommand(commandId) : [];
 				if (events.length > 0) {
-					return {ok: true, duplicate: false, commandId, threadId: events[0]!.thread_id, events, thread: store.loadThread(events[0]!.thread_id)};
+					return {ok: true, duplicate: false, commandId, threadId: events[0]!.thread_id, events, thread: replica!.view.store.loadThread(events[0]!.thread_id)};
 				}
 				throw new ForumError(
 					'runtime',
@@ -370,50 +243,53 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 				}
 			}
 		},
-		getThread: (threadId) => read(() => view.getThread(threadId)),
-		listThreads: (filter) => read(() => view.listThreads(filter)),
-		eventsAfter: (cursor, filter, limit) => read(() => view.eventsAfter(cursor, filter, limit)),
-		status: (filter) => read(() => ({...view.status(filter), lastSequence: applied})),
-		lastSequence: () => read(() => applied),
+		getThread: (threadId) => read((r) => r.view.getThread(threadId)),
+		listThreads: (filter) => read((r) => r.view.listThreads(filter)),
+		eventsAfter: (cursor, filter, limit) => read((r) => r.view.eventsAfter(cursor, filter, limit)),
+		status: (filter) => read((r) => ({...r.view.status(filter), lastSequence: r.applied(), ...(r.partial() ? {partial: r.partial()} : {})})),
+		lastSequence: () => read((r) => r.applied()),
 		// Seen cursors are this viewer's state: kept with the replica, for this session.
-		markSeen: (threadId, viewer, sequence) => read(() => view.markSeen(threadId, viewer, sequence)),
-		seenCursors: (viewer) => read(() => view.seenCursors(viewer)),
+		markSeen: (threadId, viewer, sequence) => read((r) => r.view.markSeen(threadId, viewer, sequence)),
+		seenCursors: (viewer) => read((r) => r.view.seenCursors(viewer)),
 		subscribe(listener, subscribeOptions = {}) {
-			const subscription: Subscription = {
-				listener,
-				cursor: subscribeOptions.after ?? (replicaReady ? applied : undefined),
-				filter: subscribeOptions.filter ?? {},
-			};
-			subscriptions.add(subscription);
-			ensureReplica().then(
-				() => subscriptions.has(subscription) && deliver(subscription),
+			const built = ensureReplica();
+			let unsubscribe: (() => void) | undefined;
+			let cancelled = false;
+			built.ready.then(
+				() => {
+					if (!cancelled) unsubscribe = built.subscribe(listener, subscribeOptions);
+				},
 				(error: unknown) => emitError(error),
 			);
-			return () => void subscriptions.delete(subscription);
+			return () => {
+				cancelled = true;
+				unsubscribe?.();
+			};
 		},
 		onError(listener) {
 			errorListeners.add(listener);
 			return () => void errorListeners.delete(listener);
 		},
-		onWarning: (listener) => view.onWarning(listener),
+		onWarning: (listener) => ensureReplica().view.onWarning(listener),
 		source(): SourceInfo {
-			const state: LinkState = closed ? 'off' : tails.some((tail) => !tail.healthy()) ? 'reconnecting' : linkState;
-			return {kind: 'redis', location: shown, redis: {url: shown, state, ...(replica ? {lagEvents: Math.max(0, top - applied)} : {})}};
+			const state: LinkState = closed ? 'off' : tails.some((tail) => !tail.healthy()) || (replica && !replica.healthy()) ? 'reconnecting' : linkState;
+			const partial = replica?.partial();
+			return {
+				kind: 'redis',
+				location: shown,
+				redis: {url: shown, state, ...(replica ? {lagEvents: Math.max(0, replica.top() - replica.applied())} : {})},
+				...(partial ? {partial} : {}),
+			};
 		},
 		async close() {
 			if (closed) return;
 			closed = true;
-			clearInterval(lagTimer);
-			for (const [commandId, waiter] of waiters) {
-				waiter.resolve({status: 'error', commandId, kind: 'runtime', code: 'closed', message: `the remote forum client closed while waiting for command ${commandId}; it may still be applied`});
-			}
-			for (const waiting of catchUps) waiting.resolve();
-			catchUps.clear();
-			subscriptions.clear();
+			const pending = await replies?.catch(() => undefined);
+			pending?.abandon((commandId) => ({status: 'error', commandId, kind: 'runtime', code: 'closed', message: `the remote forum client closed while waiting for command ${commandId}; it may still be applied`}));
 			for (const connection of connections) if (connection !== redis) connection.disconnect();
 			await Promise.all(tails.map((tail) => tail.running));
+			await replica?.close();
 			await redis.quit().catch(() => redis.disconnect());
-			view.close();
 		},
 	};
 	return client;

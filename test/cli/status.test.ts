@@ -111,10 +111,10 @@ describe('metawsm forum status', () => {
 		expect(json).toMatchObject({ticket: 'API-31', forum: {total: 1, new: 1, escalations: 0}, guidance: []});
 	});
 
-	it('shows agent-written titles with control characters made visible', async () => {
-		await ask('Evil \u202e title', 'high');
-		const text = (await forum('status')).stdout;
-		expect(text).toContain('title=Evil \\u202e title');
-		expect(text).not.toContain('\u202e');
+	it('refuses a title with a bidi override, so status never prints one', async () => {
+		const result = await forum('ask', '--ticket', 'OPS-7', '--agent', 'builder', '--title', 'Evil \u202e title', '--body', 'x', '--priority', 'high');
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/title contains an invisible or direction-changing character \(U\+202E/);
+		expect((await forum('status')).stdout).not.toContain('\u202e');
 	});
 });

@@ -136,11 +136,12 @@ describe('a section', () => {
 
 	it('shows control characters in agent text as visible escapes', () => {
 		const service = open();
-		const id = ask(service, {title: 'Title \u202ereversed', body: 'line one\n\u001b[2Jcleared?\u009b31m'});
+		const id = ask(service, {title: 'Title reversed', body: 'Body \u202ereversed\nline one\n\u001b[2Jcleared?\u009b31m \u200bhidden \u{e0041}tag'});
 		answer(service, id, 'ok \u001b[31mred');
 		const section = renderSection(view(service, id));
 		expect(section).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
-		expect(section).toContain('## Title \\u202ereversed');
+		expect(section).toContain('Body \\u202ereversed');
+		expect(section).toContain('\\u200bhidden \\u{e0041}tag');
 		expect(section).toContain('line one\n\\e[2Jcleared?\\x9b31m');
 		expect(section).toContain('ok \\e[31mred');
 	});

@@ -6,6 +6,7 @@ import {spawn, spawnSync, execFileSync, type ChildProcess} from 'node:child_proc
 import path from 'node:path';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {CLI, runCli, tempDir} from '../helpers/cli.js';
+import {writeActorsPolicy, writeTestKey} from '../helpers/keys.js';
 import {eventually} from '../transport/fixtures.js';
 import {describeWithRedis, RedisServer} from '../transport/redis-server.js';
 
@@ -22,6 +23,7 @@ describeWithRedis('a remote dashboard over Redis, in tmux', () => {
 	let log = '';
 	let work: {dir: string; cleanup: () => void};
 	let db: string;
+	let keyFile: string;
 
 	beforeAll(async () => {
 		expect(HAS_TMUX || process.env['CI'] !== 'true', 'tmux is not installed; .ci/run installs it').toBe(true);
@@ -29,6 +31,10 @@ describeWithRedis('a remote dashboard over Redis, in tmux', () => {
 		url = `redis://forum:remote-pw@127.0.0.1:${server.port}`;
 		work = tempDir();
 		db = path.join(work.dir, 'forum.db');
+		// Remote writes are signed: the dashboard acts as operator remote-ops.
+		const key = writeTestKey(work.dir, {type: 'operator', name: 'remote-ops'});
+		keyFile = key.file;
+		writeActorsPolicy(work.dir, [key]);
 		serve = spawn(process.execPath, [CLI, 'forum', 'serve', '--db', db, '--redis', url], {cwd: work.dir, stdio: ['ignore', 'ignore', 'pipe']});
 		serve.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
 		await eventually(() => /serve: running/.test(log) && /relay: publishing/.test(log), 15_000, `serve to start; log: ${log}`);
@@ -43,7 +49,7 @@ describeWithRedis('a remote dashboard over Redis, in tmux', () => {
 
 	it.runIf(HAS_TMUX)('shows a thread asked on the serving host and answers it with a', async () => {
 		// The remote host has no database: only the Redis URL.
-		tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', '-c', work.dir, '-e', 'METAWSM_ACTOR_NAME=remote-ops', `node ${CLI} forum dash --no-bell --remote --redis ${url}`);
+		tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', '-c', work.dir, '-e', 'METAWSM_ACTOR_NAME=remote-ops', '-e', `METAWSM_KEY=${keyFile}`, `node ${CLI} forum dash --no-bell --remote --redis ${url}`);
 		await eventually(() => capture().includes('metawsm forum'), 15_000, 'the remote dashboard');
 		expect(capture()).toContain('redis://forum:***@127.0.0.1');
 		expect(capture()).not.toContain('remote-pw');

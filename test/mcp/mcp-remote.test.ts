@@ -9,6 +9,7 @@ import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
 import type {CallToolResult} from '@modelcontextprotocol/sdk/types.js';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {CLI, runCli, tempDir} from '../helpers/cli.js';
+import {writeActorsPolicy, writeTestKey, type TestKey} from '../helpers/keys.js';
 import {eventually} from '../transport/fixtures.js';
 import {describeWithRedis, RedisServer} from '../transport/redis-server.js';
 
@@ -19,12 +20,16 @@ describeWithRedis('the MCP server on a Redis-only host', () => {
 	let log = '';
 	let work: {dir: string; cleanup: () => void};
 	let db: string;
+	let key: TestKey;
 
 	beforeAll(async () => {
 		server = await RedisServer.start();
 		url = `redis://127.0.0.1:${server.port}`;
 		work = tempDir();
 		db = path.join(work.dir, 'forum.db');
+		// Remote writes are signed: the MCP server acts as its agent, far-agent.
+		key = writeTestKey(work.dir, {type: 'agent', name: 'far-agent'});
+		writeActorsPolicy(work.dir, [key]);
 		serve = spawn(process.execPath, [CLI, 'forum', 'serve', '--db', db, '--redis', url], {cwd: work.dir, stdio: ['ignore', 'ignore', 'pipe']});
 		serve.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
 		await eventually(() => /serve: running/.test(log) && /relay: publishing/.test(log), 15_000, `serve to start; log: ${log}`);
@@ -38,7 +43,7 @@ describeWithRedis('the MCP server on a Redis-only host', () => {
 
 	it('ask_human over --remote returns the choice the serving host answered', async () => {
 		const remote = tempDir();
-		const transport = new StdioClientTransport({command: process.execPath, args: [CLI, 'forum', 'mcp', '--remote', '--redis', url, '--ticket', 'REM-1', '--agent', 'far-agent'], cwd: remote.dir, stderr: 'pipe'});
+		const transport = new StdioClientTransport({command: process.execPath, args: [CLI, 'forum', 'mcp', '--remote', '--redis', url, '--ticket', 'REM-1', '--agent', 'far-agent'], cwd: remote.dir, stderr: 'pipe', env: {...stringEnv(), METAWSM_KEY: key.file}});
 		const client = new Client({name: 'remote-test', version: '1.0.0'});
 		await client.connect(transport);
 		try {
@@ -58,3 +63,10 @@ describeWithRedis('the MCP server on a Redis-only host', () => {
 		}
 	});
 });
+
+/** This process's environment without the actor name (the MCP server then acts as its --agent). */
+function stringEnv(): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const [name, value] of Object.entries(process.env)) if (value !== undefined && name !== 'METAWSM_ACTOR_NAME') env[name] = value;
+	return env;
+}

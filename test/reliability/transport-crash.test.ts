@@ -15,6 +15,9 @@ import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {ForumService} from '../../source/service/forum-service.js';
 import {commandFields} from '../../source/transport/codec.js';
+import {signerFromPem, type Signer} from '../../source/transport/signing.js';
+import {writeActorsPolicy, writeTestKey, type TestKey} from '../helpers/keys.js';
+import fs from 'node:fs';
 import {parseEntries} from '../../source/transport/connection.js';
 import {tempDir} from '../helpers/cli.js';
 import {describeWithRedis, RedisServer} from '../transport/redis-server.js';
@@ -33,12 +36,20 @@ describeWithRedis('serve SIGKILLed during relay and remote commands', () => {
 	let cleanup: () => void;
 	let db: string;
 	const children: ChildProcessWithoutNullStreams[] = [];
+	let keys: TestKey[] = [];
+	const signers = new Map<string, Signer>();
+	const signed = (command: Parameters<typeof commandFields>[0]) =>
+		commandFields(command, 'reliability', {signer: signers.get(`${command.actor.type}/${command.actor.name}`)!, stream: STREAM, signedAt: new Date().toISOString()});
 
 	beforeAll(async () => {
 		redis = await RedisServer.start();
 		probe = redis.client();
 		({dir, cleanup} = tempDir('metawsm-transport-crash-'));
 		db = path.join(dir, 'forum.db');
+		// The plan's remote commands act as these two; serve's policy (the working directory's) lists their keys.
+		keys = [writeTestKey(dir, {type: 'agent', name: 'builder'}), writeTestKey(dir, {type: 'operator', name: 'ops'})];
+		writeActorsPolicy(dir, keys);
+		for (const key of keys) signers.set(`${key.actor.type}/${key.actor.name}`, signerFromPem(fs.readFileSync(key.file, 'utf8')));
 	}, 30_000);
 
 	afterAll(async () => {
@@ -86,11 +97,11 @@ describeWithRedis('serve SIGKILLed during relay and remote commands', () => {
 			sending = sending.then(async () => {
 				const command = remotePlan.next().value!;
 				sent.push(command.commandId);
-				await probe.call('XADD', [`${STREAM}:commands`, '*', ...commandFields(command, 'reliability')]);
+				await probe.call('XADD', [`${STREAM}:commands`, '*', ...signed(command)]);
 				// An at-least-once sender: sometimes the same command goes out twice.
 				if (rng() < 0.15) {
 					resent++;
-					await probe.call('XADD', [`${STREAM}:commands`, '*', ...commandFields(command, 'reliability')]);
+					await probe.call('XADD', [`${STREAM}:commands`, '*', ...signed(command)]);
 				}
 			});
 		}, 10);
@@ -129,6 +140,7 @@ describeWithRedis('serve SIGKILLed during relay and remote commands', () => {
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
 		const drainMs = performance.now() - drainStarted;
+		if (process.env["DEBUG_DRAIN"]) console.log(serve.stderr().slice(-3000));
 		serve.child.kill('SIGTERM');
 		expect(await exited(serve.child)).toBe(0);
 

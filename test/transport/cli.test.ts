@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, expect, test} from 'vitest';
 import {CLI, ROOT, runCli, tempDir} from '../helpers/cli.js';
+import {writeActorsPolicy, writeTestKey} from '../helpers/keys.js';
 import {eventually} from './fixtures.js';
 import {describeWithRedis, RedisServer} from './redis-server.js';
 
@@ -29,6 +30,7 @@ describeWithRedis('the built CLI over Redis', () => {
 	let serveLog = '';
 	let work: {dir: string; cleanup: () => void};
 	let db: string;
+	let keyFile: string;
 
 	beforeAll(async () => {
 		execFileSync(process.execPath, ['scripts/build.js'], {cwd: ROOT});
@@ -37,6 +39,10 @@ describeWithRedis('the built CLI over Redis', () => {
 		url = `redis://forum:${PASSWORD}@127.0.0.1:${server.port}`;
 		work = tempDir();
 		db = path.join(work.dir, 'forum.db');
+		// Remote writes are signed: one key for the agent these tests act as (runCli's METAWSM_ACTOR_NAME).
+		const key = writeTestKey(work.dir, {type: 'agent', name: 'tester'});
+		keyFile = key.file;
+		writeActorsPolicy(work.dir, [key]);
 		serveProcess = spawn(process.execPath, [CLI, 'forum', 'serve', '--db', db, '--redis', url], {cwd: work.dir, stdio: ['ignore', 'pipe', 'pipe']});
 		serveProcess.stdout!.on('data', (chunk: Buffer) => (serveLog += chunk.toString()));
 		serveProcess.stderr!.on('data', (chunk: Buffer) => (serveLog += chunk.toString()));
@@ -51,7 +57,7 @@ describeWithRedis('the built CLI over Redis', () => {
 		work?.cleanup();
 	});
 
-	const remote = (args: string[], env: Record<string, string> = {}) => runCli(['forum', ...args, '--remote', '--redis', url], {cwd: work.dir, env});
+	const remote = (args: string[], env: Record<string, string> = {}) => runCli(['forum', ...args, '--remote', '--redis', url], {cwd: work.dir, env: {METAWSM_KEY: keyFile, ...env}});
 	const local = (args: string[]) => runCli(['forum', ...args, '--db', db], {cwd: work.dir});
 
 	test('agents\' commands never load ioredis unless Redis is in use', () => {
@@ -168,7 +174,9 @@ describeWithRedis('the built CLI over rediss:// (TLS)', () => {
 	test('serve and a remote client talk over TLS with a password', async () => {
 		const url = `rediss://:${PASSWORD}@127.0.0.1:${server.tlsPort}`;
 		// Trust the test's self-signed certificate, as an operator would their CA.
-		const env = {NODE_EXTRA_CA_CERTS: server.certFile};
+		const key = writeTestKey(work.dir, {type: 'agent', name: 'tester'});
+		writeActorsPolicy(work.dir, [key]);
+		const env = {NODE_EXTRA_CA_CERTS: server.certFile, METAWSM_KEY: key.file};
 		const db = path.join(work.dir, 'forum.db');
 		const serve = spawn(process.execPath, [CLI, 'forum', 'serve', '--db', db, '--redis', url], {cwd: work.dir, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
 		let log = '';

@@ -1,10 +1,10 @@
 import {afterAll, afterEach, beforeAll, expect, test} from 'vitest';
-import {commandFields, type RemoteCommand} from '../../source/transport/codec.js';
+import type {RemoteCommand} from '../../source/transport/codec.js';
 import {parseEntries, parseRead, streamKeys} from '../../source/transport/connection.js';
 import {openRemoteForum, type RemoteForumClient} from '../../source/transport/remote-client.js';
 import {startRedisServeParts} from '../../source/transport/serve.js';
 import type {Policy} from '../../source/policy/policy.js';
-import {askMany, eventually, tempForum, testPolicy, type TempForum} from './fixtures.js';
+import {askMany, eventually, signedCommandFields, tempForum, testKeyring, testPolicy, type TempForum} from './fixtures.js';
 import {describeWithRedis, RedisServer, useRedisServer} from './redis-server.js';
 
 const agent = {type: 'agent', name: 'builder'} as const;
@@ -31,7 +31,7 @@ describeWithRedis('remote commands through serve', () => {
 	}
 
 	async function remote(policy: Policy, timeoutMs = 10_000): Promise<RemoteForumClient> {
-		const client = await openRemoteForum({url: fixture.server.url, policy, timeoutMs});
+		const client = await openRemoteForum({url: fixture.server.url, policy, timeoutMs, signer: testKeyring(policy)});
 		fixture.cleanups.push(() => client.close());
 		return client;
 	}
@@ -104,8 +104,8 @@ describeWithRedis('remote commands through serve', () => {
 		const keys = streamKeys(policy);
 		const group = policy.forum.redis.group;
 		await fixture.probe.call('XGROUP', ['CREATE', keys.commands, group, '0', 'MKSTREAM']);
-		await fixture.probe.call('XADD', [keys.commands, '*', ...commandFields(askCommand('c-applied-then-killed'), 'nobody')]);
-		await fixture.probe.call('XADD', [keys.commands, '*', ...commandFields(askCommand('c-read-then-killed'), 'nobody')]);
+		await fixture.probe.call('XADD', [keys.commands, '*', ...signedCommandFields(policy, askCommand('c-applied-then-killed'), 'nobody')]);
+		await fixture.probe.call('XADD', [keys.commands, '*', ...signedCommandFields(policy, askCommand('c-read-then-killed'), 'nobody')]);
 		// The dead consumer read both; it committed the first and died before acknowledging either.
 		const read = parseRead(await fixture.probe.call('XREADGROUP', ['GROUP', group, 'dead', 'COUNT', 10, 'STREAMS', keys.commands, '>']));
 		expect(read.get(keys.commands)).toHaveLength(2);
@@ -165,7 +165,8 @@ describeWithRedis('remote commands through serve', () => {
 		expect(appliedEvents(local, 'c-after-restart')).toBe(1);
 		expect(lines.join('\n')).toMatch(/created consumer group .*\n(.|\n)*created consumer group/);
 		// The relay refilled the empty stream, so the replica holds both threads.
-		expect(await client.lastSequence()).toBe(2);
+		const seq = await client.lastSequence();
+		expect(seq).toBe(2);
 	}, 30_000);
 
 	test('a remote write without a running serve fails after the timeout with a message that says what to do', async () => {
@@ -197,7 +198,7 @@ describeWithRedis('remote view', () => {
 		cleanups.push(local.cleanup);
 		const running = await startRedisServeParts(local.service, {url: server.url, policy, log: () => undefined});
 		cleanups.push(() => running.stop());
-		const client = await openRemoteForum({url: server.url, policy});
+		const client = await openRemoteForum({url: server.url, policy, signer: testKeyring(policy)});
 		cleanups.push(() => client.close());
 		return {local, client};
 	}
@@ -210,7 +211,7 @@ describeWithRedis('remote view', () => {
 		const running = await startRedisServeParts(local.service, {url: server.url, policy, log: () => undefined});
 		cleanups.push(() => running.stop());
 		await running.relay.drained();
-		const client = await openRemoteForum({url: server.url, policy});
+		const client = await openRemoteForum({url: server.url, policy, signer: testKeyring(policy)});
 		cleanups.push(() => client.close());
 		expect(await client.lastSequence()).toBe(25);
 		expect(await client.listThreads()).toEqual(local.service.listThreads());

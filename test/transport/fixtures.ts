@@ -5,7 +5,9 @@ import path from 'node:path';
 import type {Redis} from 'ioredis';
 import {defaultPolicy, type Policy} from '../../source/policy/policy.js';
 import {ForumService} from '../../source/service/forum-service.js';
+import {commandFields, type RemoteCommand} from '../../source/transport/codec.js';
 import {parseEntries, sequenceOfId} from '../../source/transport/connection.js';
+import {generateKey, signerFromPem, type Signer} from '../../source/transport/signing.js';
 
 let counter = 0;
 
@@ -75,3 +77,26 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
 }
 
 export {sequenceOfId};
+
+/**
+ * Sign remote commands as whichever actor they name: one key per actor, made on first use and
+ * listed in `policy` (serve reads the policy's actors on each command). For in-process tests.
+ */
+export function testKeyring(policy: Policy): (command: RemoteCommand) => Signer {
+	const signers = new Map<string, Signer>();
+	return (command) => {
+		const id = `${command.actor.type}/${command.actor.name}`;
+		let signer = signers.get(id);
+		if (!signer) {
+			signer = signerFromPem(generateKey().privatePem);
+			signers.set(id, signer);
+			if (command.actor.type !== 'system') policy.forum.redis.actors[signer.publicKey] = {type: command.actor.type, name: command.actor.name};
+		}
+		return signer;
+	};
+}
+
+/** Fields of a command entry signed by a key of `policy` acting as the command's actor (for tests that XADD by hand). */
+export function signedCommandFields(policy: Policy, command: RemoteCommand, replyTo: string, keyring = testKeyring(policy)): string[] {
+	return commandFields(command, replyTo, {signer: keyring(command), stream: policy.forum.redis.stream, signedAt: new Date().toISOString()});
+}

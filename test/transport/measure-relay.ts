@@ -6,7 +6,7 @@ import {openConnection} from '../../source/transport/connection.js';
 import {openRemoteForum} from '../../source/transport/remote-client.js';
 import {startRelay} from '../../source/transport/relay.js';
 import {startRedisServeParts} from '../../source/transport/serve.js';
-import {askMany, eventually, tempForum, testPolicy} from './fixtures.js';
+import {askMany, eventually, tempForum, testKeyring, testPolicy} from './fixtures.js';
 import {RedisServer} from './redis-server.js';
 import {ForumService} from '../../source/service/forum-service.js';
 
@@ -34,7 +34,7 @@ try {
 		redis.disconnect();
 
 		const syncStart = performance.now();
-		const client = await openRemoteForum({url: server.url, policy});
+		const client = await openRemoteForum({url: server.url, policy, signer: testKeyring(policy)});
 		results.push(`remote view initial sync of ${await client.lastSequence()} events: ${(performance.now() - syncStart).toFixed(0)} ms`);
 		await client.close();
 		forum.cleanup();
@@ -43,7 +43,7 @@ try {
 		const policy = testPolicy();
 		const forum = tempForum(policy);
 		const serve = await startRedisServeParts(forum.service, {url: server.url, policy, log: () => undefined});
-		const client = await openRemoteForum({url: server.url, policy});
+		const client = await openRemoteForum({url: server.url, policy, signer: testKeyring(policy)});
 		const times: number[] = [];
 		for (let index = 0; index < 200; index++) {
 			const started = performance.now();

@@ -1,13 +1,16 @@
 /** METAWSM_REMOTE_TIMEOUT of any size: past Node's 24.8-day timer limit it must not fire at once. */
 import {expect, it} from 'vitest';
-import {runCli} from '../helpers/cli.js';
+import {runCli, tempDir} from '../helpers/cli.js';
+import {writeTestKey} from '../helpers/keys.js';
 import {describeWithRedis, useRedisServer} from './redis-server.js';
 
 describeWithRedis('a remote write with no serve to reply', () => {
 	const redis = useRedisServer();
+	const work = tempDir();
+	const key = writeTestKey(work.dir, {type: 'agent', name: 'tester'});
 	const post = (timeout: string, killAfterMs: number) =>
 		runCli(['forum', 'post', '--remote', '--redis', `redis://127.0.0.1:${redis.server.port}`, '--thread-id', 't-nobody', '--body', 'hello'], {
-			env: {METAWSM_REMOTE_TIMEOUT: timeout},
+			env: {METAWSM_REMOTE_TIMEOUT: timeout, METAWSM_KEY: key.file},
 			timeoutMs: killAfterMs,
 		});
 

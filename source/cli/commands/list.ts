@@ -7,6 +7,7 @@ import {ageSince} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
 import {integerFlag, statesFlag, stringFlag, usage, type Flags} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
+import {partialJson, reportPartial} from '../partial.js';
 import {PLAIN, type Paint} from '../color.js';
 
 const OPEN_STATES = THREAD_STATES.filter((state) => state !== 'closed');
@@ -66,20 +67,21 @@ Example:
 			context.printJson({
 				...(viewer === undefined ? {} : {viewer}),
 				truncated,
+				...partialJson(forum),
 				threads: threads.map((thread) => ({
 					...threadJson(thread, now, forum.sla),
 					...(viewer === undefined ? {} : {unseen: unseen(thread), unanswered: isUnanswered(thread), seen_sequence: seen!.get(thread.id) ?? 0}),
 				})),
 			});
-			return 0;
+			return reportPartial(context, forum, 0);
 		}
 		if (threads.length === 0) {
 			context.print(unseenOnly ? `no unseen threads for ${safeLine(viewer!)}` : 'no threads');
-			return 0;
+			return reportPartial(context, forum, 0);
 		}
 		context.print(formatTable(threads, now, (thread) => isEscalated(thread, now, forum.sla), viewer === undefined ? undefined : unseen, await context.paint()));
 		if (truncated) context.stderr.write(`note: more threads match; showing the first ${limit} (--limit N for more, --limit 0 for all)\n`);
-		return 0;
+		return reportPartial(context, forum, 0);
 	},
 };
 

@@ -49,11 +49,13 @@ Example:
 		const forum = await context.openForum();
 		const report = await forum.status(filter);
 		const now = forum.now();
-		const code = context.flags['failOnEscalation'] === true && report.escalations > 0 ? 1 : 0;
+		// An incomplete view cannot promise "no escalations".
+		const code = context.flags['failOnEscalation'] === true && (report.escalations > 0 || report.partial) ? 1 : 0;
 		const source = forum.source();
 		const where = source.kind === 'sqlite' ? {db: source.location} : {redis: source.location};
-		if (context.json) context.printJson({...statusJson(report, now, forum.sla, filter), ...where});
+		if (context.json) context.printJson({...statusJson(report, now, forum.sla, filter), ...where, ...(report.partial ? {partial: report.partial} : {})});
 		else context.print(formatStatus(report, now, forum.sla, await context.paint(), where));
+		if (report.partial) context.fail(new Error(`partial view: ${report.partial}`));
 		return code;
 	},
 };
@@ -116,7 +118,7 @@ export function statusJson(report: ForumStatus, now: string, sla: SlaRule, filte
 export function formatStatus(report: ForumStatus, now: string, sla: SlaRule, paint: Paint = PLAIN, where: {db?: string; redis?: string} = {}): string {
 	const counts = THREAD_STATES.map((state) => `${report.counts[state] > 0 ? paint.state(state) : state}=${report.counts[state]}`).join(' ');
 	const escalations = `escalations=${report.escalations}`;
-	const lines = ['Forum:', `  - total=${report.total} ${counts} ${report.escalations > 0 ? paint.escalated(escalations) : escalations}`];
+	const lines = ['Forum:', `  - total=${report.total} ${counts} ${report.escalations > 0 ? paint.escalated(escalations) : escalations}${report.partial ? ' partial=yes' : ''}`];
 	if (where.db !== undefined) lines.push(`  - db=${safeLine(where.db)}`);
 	if (where.redis !== undefined) lines.push(`  - redis=${safeLine(where.redis)}`);
 	for (const thread of report.escalated.slice(0, STATUS_THREAD_LINES)) {
