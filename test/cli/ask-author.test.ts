@@ -5,7 +5,8 @@ import {runCli, tempDir} from '../helpers/cli.js';
 let dir: string;
 let cleanup: () => void;
 let db: string;
-const forum = (...args: string[]) => runCli(['forum', ...args, '--db', db]);
+// No METAWSM_ACTOR_NAME: the author would otherwise be the OS user.
+const forum = (...args: string[]) => runCli(['forum', ...args, '--db', db], {env: {METAWSM_ACTOR_NAME: ''}});
 
 beforeAll(() => {
 	({dir, cleanup} = tempDir());
@@ -24,6 +25,12 @@ async function author(...flags: string[]): Promise<{type: string; name: string}>
 describe('the author of a question', () => {
 	it('is the --agent name when no --actor-name is given (the queue and the conversation agree)', async () => {
 		expect(await author('--agent', 'bigbot')).toMatchObject({type: 'agent', name: 'bigbot'});
+	});
+
+	it('is METAWSM_ACTOR_NAME when set (an identity the agent runs under)', async () => {
+		const asked = await runCli(['forum', 'ask', '--db', db, '--ticket', 'OPS-2', '--title', 't', '--body', 'b', '--agent', 'bigbot', '--json'], {env: {METAWSM_ACTOR_NAME: 'runner-9'}});
+		const shown = await forum('thread', '--thread-id', JSON.parse(asked.stdout).thread_id, '--json');
+		expect(JSON.parse(shown.stdout).created_by_name).toBe('runner-9');
 	});
 
 	it('is the --actor-name when one is given', async () => {

@@ -54,8 +54,10 @@ Examples:
 		const named = stringFlag(flags, 'agent')?.trim();
 		const asked = context.actor('agent');
 		// The agent asks as itself: without --actor-name an agent's posts carry its --agent name, not the OS user.
-		// A bad --agent is refused as the agent name it is (by the rules), not as an actor name.
-		const asAuthor = named !== undefined && asked.type === 'agent' && stringFlag(flags, 'actorName') === undefined && !checkLine('--agent', named, LIMITS.nameChars);
+		// The author is --actor-name, else METAWSM_ACTOR_NAME (an identity, e.g. a signing key's),
+		// else the --agent name, never the OS user beside it. A bad --agent is refused as the agent name it is.
+		const explicit = stringFlag(flags, 'actorName') !== undefined || (context.env['METAWSM_ACTOR_NAME'] ?? '').trim() !== '';
+		const asAuthor = named !== undefined && asked.type === 'agent' && !explicit && !checkLine('--agent', named, LIMITS.nameChars);
 		const actor = asAuthor ? {type: asked.type, name: named} : asked;
 		const agentName = named ?? actor.name;
 		const threadId = stringFlag(flags, 'threadId')?.trim();
