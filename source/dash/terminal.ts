@@ -71,6 +71,9 @@ export function enterAlternateScreen(
 	process.on('exit', restore);
 	process.on('uncaughtException', crash);
 	process.on('unhandledRejection', crash);
+	// Raw before the first frame: a key pressed as soon as the screen shows waits in the
+	// terminal's buffer as typed, instead of being cooked (Enter as a newline) before Ink listens.
+	rawMode(true);
 	stdout.write(ENTER_ALTERNATE_SCREEN);
 	return {restore, suspend};
 }

@@ -65,6 +65,22 @@ async function openDashboard(): Promise<void> {
 	tmux('send-keys', '-t', session, 'Enter');
 }
 
+/**
+ * Enter opens the selected thread. Sent again if the thread view does not come: under heavy
+ * load a key sent the instant the first frame shows can be lost (see the closing note of #10).
+ */
+async function openSelectedThread(): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		tmux('send-keys', '-t', session, 'Enter');
+		try {
+			await until('the thread view', (screen) => screen.includes('State history'), 2000);
+			return;
+		} catch (error) {
+			if (attempt >= 3) throw error;
+		}
+	}
+}
+
 async function quitDashboard(): Promise<void> {
 	tmux('send-keys', '-t', session, 'q');
 	await until('the shell again', (screen) => screen.includes(PROMPT) && !screen.includes('metawsm forum  needs human'));
@@ -82,7 +98,7 @@ describeWithTmux('a decision from the dashboard in tmux', () => {
 		const agent = agentAsks(['--ticket', 'PICK-1', '--title', 'A or B?', '--body', 'Pick one.', '--priority', 'urgent', '--choice', 'A', '--choice', 'B']);
 		await openDashboard();
 		await until('the dashboard with the question', (screen) => screen.includes('PICK-1') && screen.includes('choose one — 1 A · 2 B'));
-		tmux('send-keys', '-t', session, 'Enter');
+		await openSelectedThread();
 		await until('the thread view', (screen) => screen.includes('State history') && screen.includes('1-2 choose'));
 		tmux('send-keys', '-t', session, '2');
 		await until('the confirmation', (screen) => screen.includes('✓ answered PICK-1: 2 B'));
@@ -102,6 +118,7 @@ describeWithTmux('a decision from the dashboard in tmux', () => {
 		const agent = agentAsks(['--ticket', 'DROP-1', '--title', 'May I drop legacy_users?', '--body', 'No reads for 90 days.', '--approval']);
 		await openDashboard();
 		await until('the approval question', (screen) => screen.includes('DROP-1'));
+		await openSelectedThread();
 		tmux('send-keys', '-t', session, 'y');
 		await until('the reason prompt', (screen) => screen.includes('approve DROP-1, reason (optional)'));
 		tmux('send-keys', '-t', session, 'Enter');
@@ -113,6 +130,7 @@ describeWithTmux('a decision from the dashboard in tmux', () => {
 		const agent = agentAsks(['--ticket', 'DROP-2', '--title', 'May I drop audit_log?', '--body', 'Big table.', '--approval']);
 		await openDashboard();
 		await until('the approval question', (screen) => screen.includes('DROP-2'));
+		await openSelectedThread();
 		tmux('send-keys', '-t', session, 'n');
 		await until('the reason prompt', (screen) => screen.includes('deny DROP-2, reason (optional)'));
 		tmux('send-keys', '-t', session, '-l', 'Not before the audit.');

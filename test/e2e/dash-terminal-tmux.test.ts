@@ -89,7 +89,8 @@ describeWithTmux('the dashboard in a real terminal', () => {
 		}
 		await start(`${dashboard} --db ${wide}`);
 		const screen = await until('the rows', (s) => titles.every((_, i) => s.includes(`W-${i}`)));
-		const rows = screen.split('\n').filter((line) => /^[▶ ][• ][! ] /.test(line) && /W-\d/.test(line));
+		// Queue rows only: the selected thread's preview header names its ticket and assignee too.
+		const rows = screen.split('\n').filter((line) => /W-\d/.test(line) && line.includes('zed') && !/^[┌│]/.test(line));
 		expect(rows).toHaveLength(titles.length);
 		// The cell (as the terminal drew it) where the assignee starts: the same on every row.
 		const cellOf = (line: string, text: string) => stringWidth(line.slice(0, line.lastIndexOf(text)));

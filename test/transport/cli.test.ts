@@ -67,7 +67,7 @@ describeWithRedis('the built CLI over Redis', () => {
 	});
 
 	test('a remote ask is applied through serve and prints the new thread id', async () => {
-		const asked = await remote(['ask', '--ticket', 'OPS-7', '--agent', 'builder', '--title', 'May I drop legacy_users?', '--body', 'No reads in 90 days.']);
+		const asked = await remote(['ask', '--ticket', 'OPS-7', '--title', 'May I drop legacy_users?', '--body', 'No reads in 90 days.']);
 		expect(asked.stderr).toBe('');
 		expect(asked.code).toBe(0);
 		const threadId = asked.stdout.trim();
