@@ -196,7 +196,8 @@ describe('what the screen explains', () => {
 		const frame = await dash.waitFor((f) => f.includes('paragraph 39'));
 		const preview = frame.split('\n').filter((line) => line.startsWith('│ '));
 		// The title, then the first conversation line: the author and the cut mark.
-		expect(preview[1]).toMatch(/^│ longbot\s+\d\d:\d\d {2}…paragraph/);
+		// The time is `HH:MM`, or `MM-DD HH:MM` when it was another day (a run just after midnight).
+		expect(preview[1]).toMatch(/^│ longbot\s+(\d\d-\d\d )?\d\d:\d\d {2}…paragraph/);
 	});
 });
 
