@@ -1,7 +1,6 @@
 /** Schema, versioned with PRAGMA user_version. Append a migration; never edit a shipped one. */
 import type {Db} from './database.js';
-import {createProjector} from './projection.js';
-import {eventFromRow, type EventRow} from './rows.js';
+import {createProjector, replayEvents} from './projection.js';
 
 export const PROJECTION_TABLES = [
 	'forum_threads',
@@ -190,20 +189,6 @@ function upcastVersionOneAnswers(db: Db): void {
 	const count = (db.prepare('SELECT COUNT(*) AS n FROM forum_events').get() as {n: number}).n;
 	if (count === 0) return;
 	for (const table of [...PROJECTION_TABLES].reverse()) db.exec(`DELETE FROM ${table}`);
-	const projector = createProjector(db);
-	const page = db.prepare<[number], EventRow>('SELECT * FROM forum_events WHERE sequence > ? ORDER BY sequence LIMIT 5000');
-	for (let cursor = 0; ; ) {
-		const rows = page.all(cursor);
-		if (rows.length === 0) return;
-		for (const row of rows) {
-			cursor = row.sequence;
-			let event;
-			try {
-				event = eventFromRow(row);
-			} catch {
-				continue; // an unreadable event is reported by rebuild --verify, not fatal to an upgrade
-			}
-			projector.apply(event, projector.load(event.thread_id));
-		}
-	}
+	// An unreadable event is reported by rebuild --verify, not fatal to an upgrade.
+	replayEvents(db, createProjector(db), () => undefined);
 }

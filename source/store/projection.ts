@@ -2,7 +2,10 @@
 import {evolve} from '../forum/rules.js';
 import type {StoredEvent, Thread} from '../forum/types.js';
 import type {Db} from './database.js';
-import {answerJson, questionJson, THREAD_COLUMNS, threadFromRow, type ThreadRow} from './rows.js';
+import type {BadEvent} from '../forum/event-shape.js';
+import {answerJson, decodeEventRow, questionJson, THREAD_COLUMNS, threadFromRow, type EventRow, type ThreadRow} from './rows.js';
+
+const BATCH = 5000;
 
 export interface Projector {
 	/** The thread as the projections hold it now. */
@@ -133,3 +136,25 @@ export function createProjector(db: Db): Projector {
 
 	return {load, apply};
 }
+
+/** Apply every event of `source` in order to `projector`, skipping bad ones; returns how many were replayed. */
+export function replayEvents(source: Db, projector: Projector, onBad: (bad: BadEvent) => void): number {
+	const page = source.prepare<[number, number], EventRow>('SELECT * FROM forum_events WHERE sequence > ? ORDER BY sequence LIMIT ?');
+	let cursor = 0;
+	let count = 0;
+	for (;;) {
+		const rows = page.all(cursor, BATCH);
+		if (rows.length === 0) return count;
+		for (const row of rows) {
+			cursor = row.sequence;
+			const decoded = decodeEventRow(row);
+			if (!decoded.ok) {
+				onBad(decoded.bad);
+				continue;
+			}
+			projector.apply(decoded.event, projector.load(decoded.event.thread_id));
+			count++;
+		}
+	}
+}
+

@@ -1,12 +1,9 @@
 /** Replay the event log into projections: rebuild in place, or verify against a fresh replay. */
 import {openDatabase, type Db} from './database.js';
 import {PROJECTION_TABLES} from './migrations.js';
-import {createProjector, type Projector} from './projection.js';
+import {createProjector, replayEvents} from './projection.js';
 import type {BadEvent} from '../forum/event-shape.js';
-import {decodeEventRow, type EventRow} from './rows.js';
 import type {ForumStore} from './store.js';
-
-const BATCH = 5000;
 
 const KEYS: Record<(typeof PROJECTION_TABLES)[number], string> = {
 	forum_threads: 'thread_id',
@@ -17,33 +14,12 @@ const KEYS: Record<(typeof PROJECTION_TABLES)[number], string> = {
 	forum_thread_stats: 'ticket, run_id, state',
 };
 
-/** Apply every event of `source` in order to `projector`, skipping bad ones; returns how many were replayed. */
-function replay(source: Db, projector: Projector, onBad: (bad: BadEvent) => void): number {
-	const page = source.prepare<[number, number], EventRow>('SELECT * FROM forum_events WHERE sequence > ? ORDER BY sequence LIMIT ?');
-	let cursor = 0;
-	let count = 0;
-	for (;;) {
-		const rows = page.all(cursor, BATCH);
-		if (rows.length === 0) return count;
-		for (const row of rows) {
-			cursor = row.sequence;
-			const decoded = decodeEventRow(row);
-			if (!decoded.ok) {
-				onBad(decoded.bad);
-				continue;
-			}
-			projector.apply(decoded.event, projector.load(decoded.event.thread_id));
-			count++;
-		}
-	}
-}
-
 /** Drop and replay all projections in one transaction; bad events are skipped and warned about. */
 export function rebuildProjections(store: ForumStore): {events: number; skipped: number} {
 	return store.write(() => {
 		for (const table of [...PROJECTION_TABLES].reverse()) store.db.exec(`DELETE FROM ${table}`);
 		let skipped = 0;
-		const events = replay(store.db, store.projector, (bad) => {
+		const events = replayEvents(store.db, store.projector, (bad) => {
 			skipped++;
 			store.warnSkipped(bad);
 		});
@@ -102,7 +78,7 @@ export function verifyProjections(store: ForumStore): Verification {
 			// One read transaction: a consistent snapshot even while writers go on.
 			return store.db.transaction(() => {
 				const badEvents: BadEvent[] = [];
-				const count = replay(store.db, createProjector(fresh), (bad) => badEvents.push(bad));
+				const count = replayEvents(store.db, createProjector(fresh), (bad) => badEvents.push(bad));
 				const differences: ProjectionDifference[] = [];
 				for (const table of PROJECTION_TABLES) {
 					const expected = rowsByKey(fresh, table, KEYS[table]);
