@@ -7,6 +7,7 @@ import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import Database from 'better-sqlite3';
 import {ForumService} from '../source/service/forum-service.js';
 import {available, epochMs, processCpuMs, processMemoryMb, PtySession, screenText} from './proc.js';
 import {seedForum} from './seed.js';
@@ -136,8 +137,8 @@ export async function run(dir: string): Promise<{results: unknown; rows: Row[]}>
 			else keyToScreen.push(drawn - pressed);
 			await sleep(200);
 		}
-		const check = new ForumService({db: file, pollMs: 1000});
-		const priorityEvents = check.store.db
+		const check = new Database(file, {readonly: true});
+		const priorityEvents = check
 			.prepare("SELECT count(*) FROM forum_events WHERE event_type = 'forum.priority.changed' AND actor_name = 'bench'")
 			.pluck()
 			.get() as number;

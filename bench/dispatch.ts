@@ -13,7 +13,7 @@ export function benchDispatch(file: string, openThreads: string[], count = 2000,
 	const agent = {type: 'agent', name: 'bench'} as const;
 	const ops = {type: 'operator', name: 'ops'} as const;
 	try {
-		const existingEvents = service.store.eventCount();
+		const existingEvents = service.lastSequence();
 		const measure = (run: (i: number) => void) => {
 			// Wall time per command, and this process's CPU time per command: on a shared machine a
 			// wall-time outlier with no CPU behind it is the scheduler or the disk, not dispatch.

@@ -23,12 +23,13 @@ const verdict = (ok: boolean) => (ok ? 'ok' : 'MISS');
 
 /** Commit `count` asks (one event each) in batches; returns the last sequence. */
 function commit(service: ForumService, count: number, tag: string): number {
-	const batch = service.store.db.transaction((from: number, to: number) => {
-		for (let i = from; i < to; i++) {
-			const result = service.dispatch({type: 'ask', ticket: `R-${i % 100}`, agentName: 'relay-bench', title: `${tag} ${i}`, body: 'Relay benchmark.', priority: 'normal', actor: {type: 'agent', name: 'relay-bench'}});
-			if (!result.ok) throw new Error(result.rejection.message);
-		}
-	});
+	const batch = (from: number, to: number) =>
+		service.batch(() => {
+			for (let i = from; i < to; i++) {
+				const result = service.dispatch({type: 'ask', ticket: `R-${i % 100}`, agentName: 'relay-bench', title: `${tag} ${i}`, body: 'Relay benchmark.', priority: 'normal', actor: {type: 'agent', name: 'relay-bench'}});
+				if (!result.ok) throw new Error(result.rejection.message);
+			}
+		});
 	for (let from = 0; from < count; from += 500) batch(from, Math.min(count, from + 500));
 	return service.lastSequence();
 }

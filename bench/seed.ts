@@ -14,10 +14,11 @@ export function seedForum(file: string, options: {openThreads: number; events: n
 	const open: string[] = [];
 	try {
 		const perThread = Math.max(1, Math.floor(options.events / options.openThreads));
-		// Batches of dispatches in one outer transaction (dispatch nests as a savepoint): seeding only.
-		const batch = service.store.db.transaction((from: number, to: number) => {
-			for (let i = from; i < to; i++) seedOne(i);
-		});
+		// Batches of dispatches in one transaction (dispatch nests as a savepoint).
+		const batch = (from: number, to: number) =>
+			service.batch(() => {
+				for (let i = from; i < to; i++) seedOne(i);
+			});
 		const seedOne = (i: number) => {
 			const result = service.dispatch({
 				type: 'ask',

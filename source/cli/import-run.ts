@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {ForumError} from '../forum/errors.js';
-import {DEFAULT_IMPORT_BATCH, importOriginal, type ImportSummary} from '../service/import.js';
+import {DEFAULT_IMPORT_BATCH, type ImportSummary} from '../service/import.js';
 import {ORIGINAL_DATABASE} from '../store/database.js';
 import {OriginalDatabase} from '../store/original.js';
 import {safeLine} from '../text/safe-text.js';
@@ -42,7 +42,7 @@ export async function runImport(context: Context): Promise<number> {
 			throw error;
 		}
 		try {
-			const summary = importOriginal(service.store, source, {batchSize});
+			const summary = service.importOriginal(source, {batchSize});
 			if (context.json) context.printJson({...summary, has_forum: source.hasForum});
 			else context.print(describe(summary, source.hasForum));
 			return 0;

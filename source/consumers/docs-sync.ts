@@ -284,10 +284,9 @@ function prepareEvent(service: ForumService, root: string, event: StoredEvent & 
  */
 export function syncDocsOnce(service: ForumService, options: Pick<DocsSyncOptions, 'policy' | 'root' | 'onResult'>): DocsSyncResult[] {
 	const root = docsRoot(options);
-	const {store} = service;
 	const results: DocsSyncResult[] = [];
 	for (;;) {
-		const batch = service.eventsAfter(store.checkpoint(DOCS_SYNC_CONSUMER), {types: [DOCS_SYNC_EVENT]}, 100);
+		const batch = service.eventsAfter(service.checkpoint(DOCS_SYNC_CONSUMER), {types: [DOCS_SYNC_EVENT]}, 100);
 		if (batch.length === 0) return results;
 		for (const event of batch) {
 			if (event.event_type !== DOCS_SYNC_EVENT) continue;
@@ -295,10 +294,9 @@ export function syncDocsOnce(service: ForumService, options: Pick<DocsSyncOption
 			// Prepare outside the lock; commit under it (the SQLite write lock is the cross-process
 			// mutex) only if nobody moved the checkpoint or changed the file meanwhile, else redo.
 			for (let attempt = 0; ; attempt++) {
-				if (event.sequence <= store.checkpoint(DOCS_SYNC_CONSUMER)) break;
+				if (event.sequence <= service.checkpoint(DOCS_SYNC_CONSUMER)) break;
 				const prepared = prepareEvent(service, root, event);
-				const outcome = store.write((): 'done' | 'moved' | 'changed' => {
-					if (event.sequence <= store.checkpoint(DOCS_SYNC_CONSUMER)) return 'moved';
+				const outcome = service.advanceCheckpoint(DOCS_SYNC_CONSUMER, event.sequence, () => {
 					if (prepared.read && prepared.temp) {
 						if (readDoc(prepared.read.file) !== prepared.read.text) return 'changed';
 						try {
@@ -307,7 +305,6 @@ export function syncDocsOnce(service: ForumService, options: Pick<DocsSyncOption
 							throw docsError(prepared.read.file, error);
 						}
 					}
-					store.setCheckpoint(DOCS_SYNC_CONSUMER, event.sequence, service.now());
 					return 'done';
 				});
 				if (outcome !== 'done' && prepared.temp) fs.rmSync(prepared.temp, {force: true});

@@ -61,7 +61,7 @@ export function localClient(service: ForumService): ForumClient {
 		subscribe: (listener, options) => service.subscribe(listener, options),
 		onError: (listener) => service.onError(listener),
 		onWarning: (listener) => service.onWarning(listener),
-		source: () => ({kind: 'sqlite', location: service.store.file}),
+		source: () => ({kind: 'sqlite', location: service.file}),
 		close: async () => service.close(),
 	};
 }

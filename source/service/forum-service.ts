@@ -12,6 +12,9 @@ import {defaultPolicy, type Policy} from '../policy/policy.js';
 import {checkAgentPane} from '../forum/validate.js';
 import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
 import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
+import {backupDatabase, type BackupResult} from '../store/backup.js';
+import type {OriginalDatabase} from '../store/original.js';
+import {importOriginal, type ImportOptions, type ImportSummary} from './import.js';
 import type {SignedCommandRecord} from '../store/meta.js';
 import type {ProjectionSnapshot} from '../store/snapshot.js';
 import {checkIdentity, describeChange, headerMark, identityOf, setAsideStaleWal, type FileIdentity} from './file-identity.js';
@@ -74,6 +77,11 @@ export interface ServiceOptions {
 	busyTimeoutMs?: number;
 	/** Create the database when missing (default true); read commands pass false. */
 	create?: boolean;
+	/**
+	 * A store the caller made and owns (a remote view's private in-memory replica); `db` is then
+	 * only its name. The service never reopens it.
+	 */
+	store?: ForumStore;
 }
 
 export type FeedListener = (events: StoredEvent[]) => void;
@@ -147,24 +155,44 @@ export class ForumService {
 		this.pollMs = options.pollMs ?? 50;
 		this.reference = options.referenceClock ?? (options.clock || options.db === ':memory:' ? undefined : storageClock(options.db));
 		this.storeOptions = {create: options.create, busyTimeoutMs: options.busyTimeoutMs};
-		this.currentStore = this.openStore(options.db);
+		this.currentStore = options.store ? this.watchWarnings(options.store) : this.openStore(options.db);
 		this.emitter.setMaxListeners(0);
 	}
 
-	/** The SQLite store; replaced when the database file is (see fileProblem). */
-	get store(): ForumStore {
+	/**
+	 * The SQLite store; replaced when the database file is (see fileProblem). Private: every write
+	 * goes through dispatch or one of the named methods below, never around them.
+	 */
+	get #store(): ForumStore {
 		return this.currentStore;
+	}
+
+	/** The database file this service reads and writes (`:memory:` for an in-memory one). */
+	get file(): string {
+		return this.currentStore.file;
+	}
+
+	/** Counts the stores opened: changes when the database file was replaced and reopened. */
+	get generation(): number {
+		return this.opens;
+	}
+
+	private opens = 0;
+
+	private watchWarnings(store: ForumStore): ForumStore {
+		store.onWarning((bad) => {
+			for (const listener of this.warningListeners) listener(bad);
+		});
+		this.opens += 1;
+		return store;
 	}
 
 	private openStore(file: string): ForumStore {
 		const store = new ForumStore(file, {create: this.storeOptions.create});
 		if (this.storeOptions.busyTimeoutMs !== undefined) store.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.storeOptions.busyTimeoutMs))}`);
-		store.onWarning((bad) => {
-			for (const listener of this.warningListeners) listener(bad);
-		});
 		const identity = file === ':memory:' ? undefined : identityOf(file);
 		this.opened = identity && {...identity, mark: headerMark(file)};
-		return store;
+		return this.watchWarnings(store);
 	}
 
 	/**
@@ -217,48 +245,77 @@ export class ForumService {
 
 	/** This forum's id, made once in SQLite; names its streams on Redis. */
 	forumId(): string {
-		return this.store.read(() => this.store.meta.forumId());
+		return this.#store.read(() => this.#store.meta.forumId());
 	}
 
 	/** A value of forum_meta (transport state). */
 	meta(key: string): string | undefined {
-		return this.store.read(() => this.store.meta.get(key));
+		return this.#store.read(() => this.#store.meta.get(key));
 	}
 
 	/** A consumer's cursor (forum_checkpoints). */
 	checkpoint(consumer: string): number {
-		return this.store.checkpoint(consumer);
+		return this.#store.checkpoint(consumer);
 	}
 
 	/** Set a consumer's cursor, and forum_meta values with it, in one transaction. */
 	setCheckpoint(consumer: string, sequence: number, meta: Record<string, string> = {}): void {
-		this.store.write(() => {
-			this.store.setCheckpoint(consumer, sequence, this.now());
-			for (const [key, value] of Object.entries(meta)) this.store.meta.set(key, value);
+		this.#store.write(() => {
+			this.#store.setCheckpoint(consumer, sequence, this.now());
+			for (const [key, value] of Object.entries(meta)) this.#store.meta.set(key, value);
 		});
+	}
+
+	/**
+	 * Move a consumer's cursor to `sequence` only if it is still before it, with `commit` run in
+	 * the same write transaction (the SQLite write lock is the cross-process mutex): 'moved' when
+	 * another process got there first, 'changed' when `commit` declined, else 'done'.
+	 */
+	advanceCheckpoint(consumer: string, sequence: number, commit: () => 'done' | 'changed' = () => 'done'): 'done' | 'moved' | 'changed' {
+		return this.#store.write(() => {
+			if (sequence <= this.#store.checkpoint(consumer)) return 'moved';
+			const outcome = commit();
+			if (outcome === 'done') this.#store.setCheckpoint(consumer, sequence, this.now());
+			return outcome;
+		});
+	}
+
+	/** Import the Go original's events (service/import.ts), through the store's import path. */
+	importOriginal(source: string | OriginalDatabase, options: ImportOptions = {}): ImportSummary {
+		return importOriginal(this.#store, source, options);
+	}
+
+	/** A consistent copy of the database at `target` (store/backup.ts). */
+	backup(target: string, options: {force?: boolean} = {}): Promise<BackupResult> {
+		return backupDatabase(this.#store, target, options);
+	}
+
+	/** The thread as projected, without its posts (undefined when unknown). */
+	threadSummary(threadId: string): Thread | undefined {
+		return this.#store.read(() => this.#store.loadThread(threadId));
 	}
 
 	/** Readable events after `cursor` and where to read on from (bad rows skipped). */
 	eventPage(cursor: number, limit = 1000): ReturnType<ForumStore['eventPage']> {
-		return this.store.eventPage(cursor, {}, limit);
+		return this.#store.eventPage(cursor, {}, limit);
 	}
 
 	/** The event id at `sequence`, if that row exists. */
 	eventIdAt(sequence: number): string | undefined {
-		return this.store.eventsBetween(sequence, sequence)[0]?.event_id;
+		return this.#store.eventsBetween(sequence, sequence)[0]?.event_id;
 	}
 
 	/** The projections at the log's end (what a remote view starts from). */
 	snapshot(): ProjectionSnapshot {
-		return this.store.snapshot();
+		return this.#store.snapshot();
 	}
 
 	signedCommand(commandId: string): SignedCommandRecord | undefined {
-		return this.store.read(() => this.store.meta.signedCommand(commandId));
+		return this.#store.read(() => this.#store.meta.signedCommand(commandId));
 	}
 
 	recordSignedCommand(record: SignedCommandRecord): void {
-		this.store.write(() => this.store.meta.recordSignedCommand(record));
+		this.#store.write(() => this.#store.meta.recordSignedCommand(record));
 	}
 
 	get sla(): SlaRule {
@@ -283,8 +340,8 @@ export class ForumService {
 		const fingerprint = commandFingerprint(input);
 		const command = {...input, commandId} as Command;
 		if (command.type === 'ask' && command.threadId === undefined) command.threadId = newThreadId();
-		const result = this.store.write((): DispatchResult => {
-			const previous = this.store.findCommand(commandId);
+		const result = this.#store.write((): DispatchResult => {
+			const previous = this.#store.findCommand(commandId);
 			if (previous) {
 				const differs =
 					previous.commandType !== command.type ||
@@ -300,17 +357,17 @@ export class ForumService {
 						},
 					};
 				}
-				const events = this.store.eventsBetween(previous.firstSequence, previous.lastSequence);
-				return {ok: true, duplicate: true, commandId, threadId: previous.threadId, events, thread: this.store.loadThread(previous.threadId)};
+				const events = this.#store.eventsBetween(previous.firstSequence, previous.lastSequence);
+				return {ok: true, duplicate: true, commandId, threadId: previous.threadId, events, thread: this.#store.loadThread(previous.threadId)};
 			}
 			const threadId = command.threadId!;
-			const before = this.store.loadThread(threadId);
+			const before = this.#store.loadThread(threadId);
 			// Monotonic per thread, and a wrong writer clock replaced (forum/event-time.ts).
 			const stamp = eventTime({writerNow: this.now(), referenceMs: this.referenceNow(), previous: before?.updatedAt});
 			const now = stamp.at;
 			const since =
 				before && command.ifVersion !== undefined && Number.isInteger(command.ifVersion) && command.ifVersion >= 0
-					? this.store.threadEventsAfter(threadId, command.ifVersion)
+					? this.#store.threadEventsAfter(threadId, command.ifVersion)
 					: undefined;
 			const decision = decide(before, command, {now, docsSync: this.policy.forum.docs_sync.enabled, sla: this.sla, since});
 			if (!decision.ok) return {ok: false, commandId, rejection: decision.rejection};
@@ -322,7 +379,7 @@ export class ForumService {
 			let thread = before;
 			let causation = commandId;
 			for (const draft of decision.events) {
-				const event = this.store.insertEvent({
+				const event = this.#store.insertEvent({
 					...draft,
 					...(stamp.writerClock ? {payload: {...draft.payload, writer_clock: stamp.writerClock} as unknown as typeof draft.payload} : {}),
 					event_id: newEventId(),
@@ -337,11 +394,11 @@ export class ForumService {
 					command_id: commandId,
 				});
 				causation = event.event_id;
-				thread = this.store.projector.apply(event, thread);
+				thread = this.#store.projector.apply(event, thread);
 				events.push(event);
 			}
 			if (events.length > 0) {
-				this.store.recordCommand(
+				this.#store.recordCommand(
 					{commandId, commandType: command.type, threadId, firstSequence: events[0]!.sequence, lastSequence: events.at(-1)!.sequence, fingerprint},
 					now,
 				);
@@ -355,63 +412,72 @@ export class ForumService {
 		return result;
 	}
 
+	/**
+	 * Run `work` (its dispatches) in one write transaction: one commit for many commands when
+	 * seeding or loading in bulk. Each dispatch still decides on what the ones before it wrote; a
+	 * throw rolls all of them back.
+	 */
+	batch<T>(work: () => T): T {
+		return this.#store.write(work);
+	}
+
 	getThread(threadId: string): ThreadDetail | undefined {
-		const thread = this.store.read(() => this.store.loadThread(threadId));
+		const thread = this.#store.read(() => this.#store.loadThread(threadId));
 		if (!thread) return undefined;
-		const [opened] = this.store.eventsAfter(0, {threadId, types: ['forum.thread.opened']}, 1);
+		const [opened] = this.#store.eventsAfter(0, {threadId, types: ['forum.thread.opened']}, 1);
 		return {
 			thread,
 			// An extra field of the opened event: one that does not fit (hand-edited, hostile) is ignored, never used in a tmux call.
 			agentPane: opened?.event_type === 'forum.thread.opened' && opened.payload.agent_pane && !checkAgentPane(opened.payload.agent_pane) ? opened.payload.agent_pane : null,
-			posts: this.store.posts(threadId),
-			assignments: this.store.assignments(threadId),
-			transitions: this.store.transitions(threadId),
+			posts: this.#store.posts(threadId),
+			assignments: this.#store.assignments(threadId),
+			transitions: this.#store.transitions(threadId),
 		};
 	}
 
 	/** Threads matching the filter, in queue order. */
 	listThreads(filter: ListFilter = {}): Thread[] {
 		// The SLA pass's pages need no order: the first `limit` due threads, without sorting them all.
-		if (filter.escalationDue && !filter.escalatedFirst) return this.store.threads(filter, {top: filter.limit});
-		if (!filter.escalatedFirst) return this.store.threads(filter, {ordered: true, top: filter.limit});
+		if (filter.escalationDue && !filter.escalatedFirst) return this.#store.threads(filter, {top: filter.limit});
+		if (!filter.escalatedFirst) return this.#store.threads(filter, {ordered: true, top: filter.limit});
 		// Escalation depends on the clock: the SQL order is given the time and SLA to judge it by.
-		return this.store.threads(filter, {escalation: {now: this.now(), sla: this.sla}, top: filter.limit});
+		return this.#store.threads(filter, {escalation: {now: this.now(), sla: this.sla}, top: filter.limit});
 	}
 
 	eventsAfter(cursor: number, filter: EventFilter = {}, limit = 1000): StoredEvent[] {
-		return this.store.eventsAfter(cursor, filter, limit);
+		return this.#store.eventsAfter(cursor, filter, limit);
 	}
 
 	lastSequence(): number {
-		return this.store.lastSequence();
+		return this.#store.lastSequence();
 	}
 
 	status(filter: {ticket?: string; runId?: string} = {}): ForumStatus {
-		const byState = this.store.stateCounts(filter);
+		const byState = this.#store.stateCounts(filter);
 		const counts = Object.fromEntries(THREAD_STATES.map((state) => [state, byState.get(state) ?? 0])) as Record<ThreadState, number>;
 		const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
 		const now = this.now();
-		const escalated = this.store
+		const escalated = this.#store
 			.threads({...filter, states: ['new', 'waiting_human']})
 			.filter((thread) => isEscalated(thread, now, this.sla))
 			.sort((a, b) => compareQueue(a, b, now, this.sla));
-		return {total, counts, escalations: escalated.length, escalated, lastSequence: this.store.lastSequence()};
+		return {total, counts, escalations: escalated.length, escalated, lastSequence: this.#store.lastSequence()};
 	}
 
 	markSeen(threadId: string, viewer: string, sequence: number): void {
-		this.store.markSeen(threadId, viewer, sequence);
+		this.#store.markSeen(threadId, viewer, sequence);
 	}
 
 	seenCursors(viewer: string): Map<string, number> {
-		return this.store.seenCursors(viewer);
+		return this.#store.seenCursors(viewer);
 	}
 
 	rebuild(): ReturnType<typeof rebuildProjections> {
-		return rebuildProjections(this.store);
+		return rebuildProjections(this.#store);
 	}
 
 	verify(): ReturnType<typeof verifyProjections> {
-		return verifyProjections(this.store);
+		return verifyProjections(this.#store);
 	}
 
 	/**
@@ -419,11 +485,11 @@ export class ForumService {
 	 * process (at once) or others (polled via PRAGMA data_version). Returns unsubscribe.
 	 */
 	subscribe(listener: FeedListener, options: {after?: number; filter?: EventFilter} = {}): () => void {
-		let cursor = options.after ?? this.store.lastSequence();
+		let cursor = options.after ?? this.#store.lastSequence();
 		const deliver = () => {
 			for (;;) {
 				// The page's cursor moves past bad rows too, so one never stalls the feed.
-				const page = this.store.eventPage(cursor, options.filter, 1000);
+				const page = this.#store.eventPage(cursor, options.filter, 1000);
 				cursor = page.cursor;
 				if (page.events.length > 0) listener(page.events);
 				if (!page.more) return;
@@ -463,7 +529,7 @@ export class ForumService {
 		if (this.walTimer) clearTimeout(this.walTimer);
 		this.walTimer = undefined;
 		this.emitter.removeAllListeners();
-		this.store.close();
+		this.#store.close();
 	}
 
 	private fail(error: unknown): void {
@@ -481,25 +547,25 @@ export class ForumService {
 	 * would otherwise run inside an unlucky commit and set dispatch's p99.
 	 */
 	private scheduleWalCheckpoint(): void {
-		if (this.walTimer || this.store.file === ':memory:') return;
+		if (this.walTimer || this.#store.file === ':memory:') return;
 		this.walTimer = setTimeout(() => {
 			this.walTimer = undefined;
-			if (this.store.db.open) this.store.checkpointWal();
+			if (this.#store.db.open) this.#store.checkpointWal();
 		}, 250);
 		this.walTimer.unref();
 	}
 
 	private startPolling(): void {
 		if (this.timer) return;
-		this.seenVersion = this.store.dataVersion();
-		this.feedCursor = this.store.lastSequence();
+		this.seenVersion = this.#store.dataVersion();
+		this.feedCursor = this.#store.lastSequence();
 		this.timer = setInterval(() => {
 			try {
 				if (this.fileProblem()) return;
-				const version = this.store.dataVersion();
+				const version = this.#store.dataVersion();
 				if (version === this.seenVersion) return;
 				this.seenVersion = version;
-				const last = this.store.lastSequence();
+				const last = this.#store.lastSequence();
 				if (last !== this.feedCursor) {
 					this.feedCursor = last;
 					this.emitter.emit('change');

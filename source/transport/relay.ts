@@ -117,7 +117,7 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 	let aliveAt = 0;
 	let mustVerify = true;
 	let verifiedAt = 0;
-	let verifiedStore: unknown;
+	let verifiedGeneration = -1;
 	/** Said once: which foreign forum blocks us, or which file problem pauses us. */
 	let saidBlocked: string | undefined;
 	let saidPaused: string | undefined;
@@ -256,7 +256,7 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 		// once whenever something moved that this relay did not move (a failed XADD, another
 		// serve, a reopened database). Entries can only be added above the top, so one added
 		// meanwhile makes the next XADD fail, which forces the check before anything else.
-		const due = mustVerify || storedCursor !== cursor || storedEpoch !== epoch || Date.now() - verifiedAt >= VERIFY_EVERY_MS || service.store !== verifiedStore;
+		const due = mustVerify || storedCursor !== cursor || storedEpoch !== epoch || Date.now() - verifiedAt >= VERIFY_EVERY_MS || service.generation !== verifiedGeneration;
 		cursor = storedCursor;
 		epoch = storedEpoch;
 		let head: StreamHead | undefined;
@@ -266,7 +266,7 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 			const info = await streamInfo(redis, key);
 			verdict = verify(head, info);
 			verifiedAt = Date.now();
-			verifiedStore = service.store;
+			verifiedGeneration = service.generation;
 			mustVerify = verdict.action !== 'publish';
 		}
 		switch (verdict.action) {

@@ -222,7 +222,7 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 				// The reply may be lost (Redis restarted under it) while the events made it: they are the answer.
 				const events = replica?.isReady() ? replica.eventsOfCommand(commandId) : [];
 				if (events.length > 0) {
-					return {ok: true, duplicate: false, commandId, threadId: events[0]!.thread_id, events, thread: replica!.view.store.loadThread(events[0]!.thread_id)};
+					return {ok: true, duplicate: false, commandId, threadId: events[0]!.thread_id, events, thread: replica!.view.threadSummary(events[0]!.thread_id)};
 				}
 				throw new ForumError(
 					'runtime',

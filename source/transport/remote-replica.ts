@@ -10,7 +10,7 @@ import {ForumError} from '../forum/errors.js';
 import type {StoredEvent} from '../forum/types.js';
 import type {Policy} from '../policy/policy.js';
 import {ForumService, type FeedListener} from '../service/forum-service.js';
-import type {EventFilter} from '../store/store.js';
+import {ForumStore, type EventFilter} from '../store/store.js';
 import {snapshotProblem, type ProjectionSnapshot} from '../store/snapshot.js';
 import {decodeEvent, decodeHead, stampOf, type SnapshotEnvelope, type Stamp, type StreamHead} from './codec.js';
 import {parseRead, sequenceOfId, sleep, streamKeys, type StreamEntry} from './connection.js';
@@ -61,7 +61,9 @@ export interface Replica {
 export function startReplica(options: ReplicaOptions): Replica {
 	const {redis, policy, emitError} = options;
 	const keys = streamKeys(policy);
-	const view = new ForumService({db: ':memory:', policy, clock: options.clock});
+	// The replica's own store: only this module appends to it (the store's replication path).
+	const store = new ForumStore(':memory:');
+	const view = new ForumService({db: ':memory:', policy, clock: options.clock, store});
 	const subscriptions = new Set<Subscription>();
 	const catchUps = new Set<{sequence: number; resolve: () => void}>();
 	/** Last sequence appended to the replica's log (events the snapshot covers included, as history). */
@@ -93,7 +95,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 		if (!ready) return;
 		subscription.cursor ??= position();
 		for (;;) {
-			const {events, cursor} = view.store.eventPage(subscription.cursor, subscription.filter, 1000);
+			const {events, cursor} = store.eventPage(subscription.cursor, subscription.filter, 1000);
 			if (cursor === subscription.cursor) {
 				subscription.cursor = Math.max(subscription.cursor, applied);
 				return;
@@ -148,18 +150,18 @@ export function startReplica(options: ReplicaOptions): Replica {
 		after = '0-0';
 		if (!head) {
 			stamp = undefined;
-			view.store.loadSnapshot(emptySnapshot());
+			store.loadSnapshot(emptySnapshot());
 			setPartial(`no forum publishes on ${keys.events} (${keys.head} is missing): is \`metawsm forum serve\` running with this Redis and forum.redis.stream?`);
 			return;
 		}
 		const snapshot = await readSnapshot(head);
 		if (typeof snapshot === 'string') {
 			stamp = {forum: head.forum, epoch: head.epoch};
-			view.store.loadSnapshot(emptySnapshot());
+			store.loadSnapshot(emptySnapshot());
 			setPartial(snapshot);
 			return;
 		}
-		view.store.loadSnapshot(snapshot);
+		store.loadSnapshot(snapshot);
 		stamp = {forum: head.forum, epoch: head.epoch};
 		// The stream is read from its first entry: what the snapshot covers becomes feed history.
 		snapshotSequence = snapshot.sequence;
@@ -267,7 +269,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 					if (await bridgeGap(gapAt.from, gapAt.to, gapAt.to - 1)) continue;
 				}
 				if (events.length > 0) {
-					view.store.appendReplicated(events, {projectedUpTo: snapshotSequence});
+					store.appendReplicated(events, {projectedUpTo: snapshotSequence});
 					applied = events.at(-1)!.sequence;
 					top = Math.max(top, applied);
 				}
@@ -312,7 +314,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 				catchUps.add(waiting);
 			});
 		},
-		eventsOfCommand: (commandId) => view.store.eventPage(0, {}, 100_000).events.filter((event) => event.command_id === commandId),
+		eventsOfCommand: (commandId) => store.eventPage(0, {}, 100_000).events.filter((event) => event.command_id === commandId),
 		subscribe(listener, subscribeOptions) {
 			const subscription: Subscription = {listener, cursor: subscribeOptions.after ?? (ready ? position() : undefined), filter: subscribeOptions.filter ?? {}};
 			subscriptions.add(subscription);

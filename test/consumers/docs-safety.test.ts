@@ -47,7 +47,7 @@ describe('docs-sync and links', () => {
 		expect(fs.statSync(secret).mode & 0o777).toBe(0o600);
 		expect(fs.readFileSync(secret, 'utf8')).toBe('the private key');
 		expect(fs.lstatSync(path.join(root, 'LEAK-1.md')).isSymbolicLink()).toBe(true);
-		expect(service.store.checkpoint(DOCS_SYNC_CONSUMER)).toBe(service.lastSequence());
+		expect(service.checkpoint(DOCS_SYNC_CONSUMER)).toBe(service.lastSequence());
 	});
 
 	it('a docs root (or a directory on the way to it) that is a symlink is refused, and nothing is written through it', () => {
@@ -83,7 +83,7 @@ describe('docs-sync file modes', () => {
 				process.umask(old);
 			}
 			fs.rmSync(path.dirname(root), {recursive: true, force: true});
-			service.store.write(() => service.store.setCheckpoint(DOCS_SYNC_CONSUMER, 0, service.now()));
+			service.setCheckpoint(DOCS_SYNC_CONSUMER, 0);
 		}
 	});
 });

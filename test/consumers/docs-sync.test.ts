@@ -237,11 +237,11 @@ describe('syncDocsOnce', () => {
 		syncDocsOnce(service, {policy});
 		const written = doc();
 		// The state a crash leaves: the file written, the checkpoint still before the events.
-		service.store.write(() => service.store.setCheckpoint(DOCS_SYNC_CONSUMER, 0, service.now()));
+		service.setCheckpoint(DOCS_SYNC_CONSUMER, 0);
 		const rerun = syncDocsOnce(service, {policy});
 		expect(rerun.map((result) => result.kind)).toEqual(['already_synced', 'already_synced']);
 		expect(doc()).toBe(written);
-		expect(service.store.checkpoint(DOCS_SYNC_CONSUMER)).toBe(service.lastSequence());
+		expect(service.checkpoint(DOCS_SYNC_CONSUMER)).toBe(service.lastSequence());
 	});
 
 	it('does not duplicate when a crash came after the answer was written but before the close was', () => {
@@ -251,7 +251,7 @@ describe('syncDocsOnce', () => {
 		syncDocsOnce(service, {policy});
 		close(service, id);
 		syncDocsOnce(service, {policy});
-		service.store.write(() => service.store.setCheckpoint(DOCS_SYNC_CONSUMER, 0, service.now()));
+		service.setCheckpoint(DOCS_SYNC_CONSUMER, 0);
 		syncDocsOnce(service, {policy});
 		expect(count(doc(), `thread=${id} `)).toBe(2); // its begin and end markers, once each
 		expect(count(doc(), 'Yes, production only.')).toBe(1);
@@ -295,7 +295,7 @@ describe('syncDocsOnce', () => {
 		expect(results[1]).toMatchObject({kind: 'written', threadId: good});
 		expect(fs.existsSync(path.join(dir, 'escape.md'))).toBe(false);
 		expect(fs.readdirSync(root)).toEqual(['OPS-7.md']);
-		expect(service.store.checkpoint(DOCS_SYNC_CONSUMER)).toBe(service.lastSequence());
+		expect(service.checkpoint(DOCS_SYNC_CONSUMER)).toBe(service.lastSequence());
 	});
 
 	it('stops at a document it cannot write, keeps the checkpoint before it, and resumes once fixed', () => {
@@ -312,7 +312,7 @@ describe('syncDocsOnce', () => {
 		}
 		expect(error).toBeInstanceOf(ForumError);
 		expect(error).toMatchObject({code: 'docs_unwritable', message: expect.stringContaining('OPS-7.md')});
-		expect(service.store.checkpoint(DOCS_SYNC_CONSUMER)).toBe(0);
+		expect(service.checkpoint(DOCS_SYNC_CONSUMER)).toBe(0);
 		fs.rmSync(root);
 		expect(syncDocsOnce(service, {policy}).map((result) => result.kind)).toEqual(['written']);
 	});

@@ -23,6 +23,7 @@ import {tempDir} from '../helpers/cli.js';
 import {describeWithRedis, RedisServer} from '../transport/redis-server.js';
 import {CLI, exited, figure, until} from './support.js';
 import {commandPlan, makeRng} from './workers/plan.js';
+import {withRawDb} from '../helpers/raw-db.js';
 
 const KILLS = 10;
 const SERVE_LIVES_MS = {min: 150, max: 700};
@@ -166,7 +167,7 @@ describeWithRedis('serve SIGKILLed during relay and remote commands', () => {
 				expected.set(command.commandId, result.ok ? result.events.length : 0);
 			}
 			const actual = new Map(
-				(local.store.db.prepare(`SELECT command_id, COUNT(*) AS n FROM forum_events WHERE command_id LIKE 'remote-%' GROUP BY command_id`).all() as {command_id: string; n: number}[]).map(
+				(withRawDb(db, (raw) => raw.prepare(`SELECT command_id, COUNT(*) AS n FROM forum_events WHERE command_id LIKE 'remote-%' GROUP BY command_id`).all()) as {command_id: string; n: number}[]).map(
 					(row) => [row.command_id, row.n],
 				),
 			);

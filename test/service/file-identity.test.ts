@@ -5,7 +5,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {ForumService} from '../../source/service/forum-service.js';
-import {backupDatabase} from '../../source/store/backup.js';
 import {CLI, runCli, tempDir} from '../helpers/cli.js';
 
 let dir: string;
@@ -53,7 +52,7 @@ describe('backup', () => {
 		ask(forum, 'one');
 		ask(forum, 'two');
 		const target = path.join(dir, 'backup.db');
-		const result = await backupDatabase(forum.store, target);
+		const result = await forum.backup(target);
 		expect(result).toMatchObject({events: 2, lastSequence: 2, forumId: forum.forumId()});
 		expect(fs.statSync(target).mode & 0o777).toBe(0o600);
 		expect(fs.existsSync(`${target}-wal`)).toBe(false);
@@ -61,7 +60,7 @@ describe('backup', () => {
 		expect(copy.pragma('integrity_check', {simple: true})).toBe('ok');
 		expect(copy.pragma('application_id', {simple: true})).toBe(result.mark);
 		copy.close();
-		await expect(backupDatabase(forum.store, target)).rejects.toThrow(/exists; pass --force to replace it/);
+		await expect(forum.backup(target)).rejects.toThrow(/exists; pass --force to replace it/);
 	});
 
 	it('the CLI takes a backup as `backup FILE` while the database is in use', async () => {
@@ -78,7 +77,7 @@ describe('a database file swapped under a running process', () => {
 		const forum = service();
 		ask(forum, 'before the backup');
 		const backup = path.join(dir, 'backup.db');
-		await backupDatabase(forum.store, backup);
+		await forum.backup(backup);
 		ask(forum, 'after the backup');
 		const unsubscribe = forum.subscribe(() => undefined);
 		const noticed = firstError(forum, 'database_unusable');

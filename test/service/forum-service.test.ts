@@ -6,6 +6,7 @@ import {ForumError} from '../../source/forum/errors.js';
 import type {StoredEvent} from '../../source/forum/types.js';
 import {ForumService, type CommandInput} from '../../source/service/forum-service.js';
 import {tempDir} from '../helpers/cli.js';
+import {withRawDb} from '../helpers/raw-db.js';
 
 const agent = {type: 'agent', name: 'builder'} as const;
 const ops = {type: 'operator', name: 'ops'} as const;
@@ -87,6 +88,33 @@ describe('dispatch', () => {
 		expect(service.listThreads()).toHaveLength(1);
 	});
 
+	it('offers no handle on its store: writes go through dispatch or a named method', () => {
+		expect(Object.keys(service)).not.toContain('store');
+		expect((service as unknown as Record<string, unknown>)['store']).toBeUndefined();
+	});
+
+	it('batch commits many dispatches as one transaction, and a throw rolls all of them back', () => {
+		const before = eventTableChecksum(file);
+		expect(() =>
+			service.batch(() => {
+				mustOpen(service, {title: 'first of two'});
+				mustOpen(service, {title: 'second of two'});
+				throw new Error('stop');
+			}),
+		).toThrow('stop');
+		expect(eventTableChecksum(file)).toBe(before);
+		service.batch(() => [mustOpen(service, {title: 'kept one'}), mustOpen(service, {title: 'kept two'})]);
+		expect(service.listThreads({}).map((thread) => thread.title).sort()).toEqual(['kept one', 'kept two']);
+	});
+
+	it('advanceCheckpoint moves a cursor only forward, and only when its work says done', () => {
+		expect(service.advanceCheckpoint('reader', 5)).toBe('done');
+		expect(service.checkpoint('reader')).toBe(5);
+		expect(service.advanceCheckpoint('reader', 5, () => 'done')).toBe('moved');
+		expect(service.advanceCheckpoint('reader', 9, () => 'changed')).toBe('changed');
+		expect(service.checkpoint('reader')).toBe(5);
+	});
+
 	it('writes nothing for a refused command', () => {
 		const id = mustOpen(service);
 		service.dispatch({type: 'close', threadId: id, actor: ops});
@@ -95,7 +123,7 @@ describe('dispatch', () => {
 		expect(refused).toMatchObject({ok: false, rejection: {code: 'thread_closed'}});
 		expect(eventTableChecksum(file)).toBe(before);
 		// The refused id was not recorded: nothing about it is stored.
-		expect(service.store.findCommand('late-post')).toBeUndefined();
+		expect(withRawDb(file, (db) => db.prepare(`SELECT count(*) FROM forum_commands WHERE command_id = 'late-post'`).pluck().get())).toBe(0);
 	});
 
 	it('refuses a command for an unknown thread', () => {
@@ -122,7 +150,7 @@ describe('projections', () => {
 
 	it('a tampered projection row is reported by verify and repaired by rebuild', () => {
 		const id = mustOpen(service);
-		service.store.db.prepare("UPDATE forum_thread_views SET state = 'closed' WHERE thread_id = ?").run(id);
+		withRawDb(file, (db) => db.prepare("UPDATE forum_thread_views SET state = 'closed' WHERE thread_id = ?").run(id));
 		const {differences} = service.verify();
 		expect(differences).toHaveLength(1);
 		expect(differences[0]).toMatchObject({table: 'forum_thread_views', key: id});

@@ -2,12 +2,13 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {convertOriginalEvent, DEFAULT_IMPORT_BATCH, importCheckpointName, importOriginal} from '../../source/service/import.js';
+import {convertOriginalEvent, DEFAULT_IMPORT_BATCH, importCheckpointName} from '../../source/service/import.js';
 import {importCommand} from '../../source/cli/commands/import.js';
 import {ForumService} from '../../source/service/forum-service.js';
 import type {OriginalEventRow} from '../../source/store/original.js';
 import {tempDir} from '../helpers/cli.js';
 import {makeOriginal, originalPost} from '../helpers/original.js';
+import {withRawDb} from '../helpers/raw-db.js';
 
 const row = (fields: Partial<OriginalEventRow>): OriginalEventRow => ({
 	sequence: 1,
@@ -94,7 +95,7 @@ describe('importing an original database', () => {
 
 	it('keeps up with an original that goes on writing between batches, and a re-run adds nothing', () => {
 		let written = 0;
-		const summary = importOriginal(service.store, original, {
+		const summary = service.importOriginal(original, {
 			batchSize: 3,
 			onBatch: () => {
 				if (written < 4) originalPost(original, {eventId: `e-late-${++written}`, threadId: 'thr-ops7', body: `late ${written}`, at: '2026-02-08T20:00:00-08:00'});
@@ -103,25 +104,25 @@ describe('importing an original database', () => {
 		expect(summary.checkpoint).toBe(18);
 		expect(summary.read).toBe(18);
 		expect(service.getThread('thr-ops7')!.posts.map((p) => p.body).slice(-4)).toEqual(['late 1', 'late 2', 'late 3', 'late 4']);
-		expect(service.store.checkpoint(importCheckpointName(original))).toBe(18);
-		const again = importOriginal(service.store, original);
+		expect(service.checkpoint(importCheckpointName(original))).toBe(18);
+		const again = service.importOriginal(original);
 		expect(again).toMatchObject({read: 0, imported: 0});
 		expect(service.verify().differences).toEqual([]);
 	});
 
 	it('without its checkpoint (or from a copy of the file), event ids still keep a re-import from adding anything', () => {
-		importOriginal(service.store, original);
-		const events = service.store.eventCount();
-		service.store.write(() => service.store.db.prepare(`DELETE FROM forum_checkpoints`).run());
-		const again = importOriginal(service.store, original);
+		service.importOriginal(original);
+		const events = service.lastSequence();
+		withRawDb(service.file, (db) => db.prepare(`DELETE FROM forum_checkpoints`).run());
+		const again = service.importOriginal(original);
 		expect(again.read).toBe(14);
 		expect(again.imported).toBe(0);
-		expect(service.store.eventCount()).toBe(events);
+		expect(service.lastSequence()).toBe(events);
 	});
 
 	it('a thread id this forum already uses is left alone, with every original event on it', () => {
 		service.dispatch({type: 'ask', threadId: 'thr-ops7', ticket: 'MINE-1', agentName: 'me', title: 'mine', body: 'mine', priority: 'low', actor: {type: 'agent', name: 'me'}});
-		const summary = importOriginal(service.store, original);
+		const summary = service.importOriginal(original);
 		// All nine of its events (the docs-sync request too).
 		expect(summary.skipped['thread_id_taken']).toBe(9);
 		const mine = service.getThread('thr-ops7')!;
@@ -140,7 +141,7 @@ describe('importing an original database', () => {
 			for (let i = 0; i < 20_000; i++) insert.run(`e-bulk-${i}`, `c-bulk-${i}`, `c-bulk-${i}`, JSON.stringify({body: `post ${i}`}));
 		})();
 		db.close();
-		const summary = importOriginal(service.store, original);
+		const summary = service.importOriginal(original);
 		console.info(`imported ${summary.imported} events in ${summary.batches} batches, ${Math.round(summary.ms)} ms; longest write transaction ${summary.longestBatchMs.toFixed(1)} ms`);
 		expect(summary.imported).toBe(14 + 20_000);
 		// Well under agents' 5 s busy timeout.

@@ -6,6 +6,7 @@ import {startRedisServeParts} from '../../source/transport/serve.js';
 import type {Policy} from '../../source/policy/policy.js';
 import {askMany, eventually, signedCommandFields, tempForum, testKeyring, testPolicy, type TempForum} from './fixtures.js';
 import {describeWithRedis, RedisServer, useRedisServer} from './redis-server.js';
+import {withRawDb} from '../helpers/raw-db.js';
 
 const agent = {type: 'agent', name: 'builder'} as const;
 const human = {type: 'human', name: 'ops'} as const;
@@ -123,7 +124,7 @@ describeWithRedis('remote commands through serve', () => {
 		const policy = testPolicy({max_deliveries: 3});
 		const local = forum(policy);
 		// A real storage failure for one thread id: SQLite aborts the insert.
-		local.service.store.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON forum_events WHEN NEW.thread_id = 't-poison' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+		withRawDb(local.file, (db) => db.exec(`CREATE TRIGGER poison BEFORE INSERT ON forum_events WHEN NEW.thread_id = 't-poison' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`));
 		const lines = await serve(local, {claimIdleMs: 100});
 		const client = await remote(policy);
 		const failed = client.dispatch(askCommand('c-poison', 't-poison'));

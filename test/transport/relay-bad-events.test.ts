@@ -37,7 +37,7 @@ describeWithRedis('outbox relay and bad events', () => {
 		for (let i = 0; i < 5; i++) insertBadEvent(forum.file, {threadId: threadId!, eventType: 'forum.bogus', payloadJson: '{}'});
 		const running = relay();
 		await running.drained();
-		expect(forum.service.store.checkpoint(relayCheckpointName(forum.service.policy))).toBe(6);
+		expect(forum.service.checkpoint(relayCheckpointName(forum.service.policy))).toBe(6);
 		askMany(forum.service, 1);
 		await running.drained();
 		expect((await streamSequences(fixture.probe, key)).sequences).toEqual([1, 7]);

@@ -52,7 +52,7 @@ describeWithRedis('outbox relay', () => {
 		const {forum, relay} = setUp();
 		askMany(forum.service, 7);
 		await relay().drained();
-		expect(forum.service.store.checkpoint(relayCheckpointName(forum.service.policy))).toBe(7);
+		expect(forum.service.checkpoint(relayCheckpointName(forum.service.policy))).toBe(7);
 	});
 
 	test('a restarted relay resumes from its cursor and publishes nothing twice', async () => {

@@ -1,4 +1,3 @@
-import {backupDatabase} from '../../store/backup.js';
 import type {CommandSpec} from '../command.js';
 import {requiredFlag} from '../flags.js';
 
@@ -20,9 +19,9 @@ Example:
 		const target = requiredFlag(context.flags, 'file', 'give the backup file: metawsm forum backup FILE');
 		const service = context.openService();
 		try {
-			const result = await backupDatabase(service.store, target, {force: context.flags['force'] === true});
+			const result = await service.backup(target, {force: context.flags['force'] === true});
 			if (context.json) context.printJson({file: result.file, bytes: result.bytes, events: result.events, last_sequence: result.lastSequence, forum_id: result.forumId});
-			else context.print(`backed up ${service.store.file} (${result.events} events, up to #${result.lastSequence}, forum ${result.forumId}) to ${result.file}`);
+			else context.print(`backed up ${service.file} (${result.events} events, up to #${result.lastSequence}, forum ${result.forumId}) to ${result.file}`);
 			return 0;
 		} finally {
 			service.close();

@@ -35,7 +35,7 @@ Example:
 				const {startRedisServe} = await import('../../transport/serve.js');
 				stops.push(await startRedisServe(service, {url: redisUrl, policy: service.policy, log}));
 			}
-			log(`serve: running on ${service.store.file}${redisUrl ? ' with Redis' : ' (Redis off)'}`);
+			log(`serve: running on ${service.file}${redisUrl ? ' with Redis' : ' (Redis off)'}`);
 			await new Promise<void>((resolve) => {
 				if (context.signal.aborted) resolve();
 				context.signal.addEventListener('abort', () => resolve(), {once: true});
