@@ -12,7 +12,7 @@ import {safeText} from '../text/safe-text.js';
 import {jumpToPane} from '../tmux/pane.js';
 import {decisionContextOf} from './agent-pane.js';
 import {agentPaneRows, buildFrame, detailMax, frameText, layout, queueRows, type FrameInput} from './frame.js';
-import {keyName} from './keymap.js';
+import {KEYMAP, keyName, type KeyBinding} from './keymap.js';
 import {describeError, dispatchPatiently} from './patient-dispatch.js';
 import {buildQueue, SECTIONS, type Queue} from './queue-model.js';
 import type {Snapshot} from './snapshot.js';
@@ -35,6 +35,8 @@ export interface DashAppProps {
 	/** The first selected thread's detail, loaded with the snapshot: the first frame shows its preview. */
 	initialDetail?: ThreadDetail;
 	theme?: Theme;
+	/** The key registry in force (a config applied); default the registry's own keys. */
+	keymap?: readonly KeyBinding[];
 	/** Fixed pane size (tests); default the terminal's. */
 	columns?: number;
 	rows?: number;
@@ -138,6 +140,7 @@ export function DashApp(props: DashAppProps) {
 		detailHeight: box.detailHeight,
 		threadInView: targetId !== undefined,
 		editorAvailable: true,
+		keymap: props.keymap ?? KEYMAP,
 	};
 	const worldRef = useRef(world);
 	worldRef.current = world;
@@ -278,6 +281,7 @@ export function DashApp(props: DashAppProps) {
 		sla: client.sla,
 		threadOf: (id) => feed.threads.get(id),
 		agentPane: state.paneShown && shown.detail ? paneView : undefined,
+		keymap: world.keymap,
 	};
 	// Only the visible window of rows is formatted: a frame costs the same with 10 threads or 10k.
 	const lines = buildFrame(frameInput);

@@ -11,7 +11,7 @@ import type {ThreadDetail} from '../service/forum-service.js';
 import {SECTIONS, type Queue} from './queue-model.js';
 import type {Notice, Prompt, Waiting} from './state.js';
 import {truncate} from './text-fit.js';
-import type {View} from './keymap.js';
+import type {KeyBinding, View} from './keymap.js';
 import {helpLines} from './frame/help-pane.js';
 import {layout, MIN_COLUMNS, MIN_ROWS, type Layout} from './frame/layout.js';
 import {clip, pad, type Line} from './frame/line.js';
@@ -63,6 +63,8 @@ export interface FrameInput {
 	threadOf: (id: string) => Thread | undefined;
 	/** The agent's pane, when shown (`t`): drawn in the preview or detail instead of the conversation. */
 	agentPane?: PaneView;
+	/** The key registry in force (hints, help, prompts); default the registry's own keys. */
+	keymap?: readonly KeyBinding[];
 }
 
 /** Pinned lines at the top of the thread view (the thread and its title). */
@@ -88,7 +90,7 @@ export function buildFrame(input: FrameInput): Line[] {
 	}
 	const lines: Line[] = [header(input), tabs(input)];
 	if (input.help) {
-		lines.push(...helpLines(input.view, input.columns, box.detailHeight).slice(0, box.detailHeight));
+		lines.push(...helpLines(input.view, input.columns, box.detailHeight, input.keymap).slice(0, box.detailHeight));
 		while (lines.length < 2 + box.detailHeight) lines.push([]);
 	} else if (input.view === 'detail') {
 		// The thread and its title stay; the conversation scrolls under them, its position on the right.

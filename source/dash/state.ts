@@ -10,7 +10,7 @@ import {allowedTransitions} from '../forum/rules.js';
 import {ACTOR_TYPES, PRIORITIES, type Actor, type ActorType, type Thread} from '../forum/types.js';
 import type {CommandInput, DispatchResult} from '../service/forum-service.js';
 import {safeLine} from '../text/safe-text.js';
-import {bindingFor, type Action, type Mode, type View} from './keymap.js';
+import {bindingFor, keyOf, type Action, type KeyBinding, type Mode, type View} from './keymap.js';
 import {nextNeedingHuman, SECTIONS, type Queue, type QueueEntry} from './queue-model.js';
 import {deleteBefore, deleteWordBefore, insertAt, nextBoundary, previousBoundary} from './line-edit.js';
 
@@ -97,6 +97,8 @@ export interface World {
 	/** Whether a thread is in view (the preview has room, or the thread view is open): `t` needs one. */
 	threadInView: boolean;
 	editorAvailable: boolean;
+	/** The key registry in force (the config applied). */
+	keymap: readonly KeyBinding[];
 }
 
 /** What a write does besides dispatching: its confirmation, and the text to keep if it does not land. */
@@ -313,12 +315,12 @@ function queueChanged(step: Step, world: World): Update {
 function onKey(step: Step, name: string, text: string, world: World): Update {
 	const {state} = step;
 	const mode = modeOf(state);
-	const action = bindingFor(name, mode)?.action;
+	const action = bindingFor(name, mode, world.keymap)?.action;
 	if (action === 'quit' && name === 'ctrl+c') return {state, effects: [{type: 'quit'}]};
 	if (action === 'suspend') return {state, effects: [{type: 'suspend'}]};
 	if (mode === 'help') return {state: {...state, help: false}, effects: []};
 	if (state.prompt) return onPromptKey(step, state.prompt, name, text, action, world);
-	if (state.waiting && bindingFor(name, 'waiting')?.action === 'cancelWait') return {state, effects: [{type: 'cancelWait'}]};
+	if (state.waiting && bindingFor(name, 'waiting', world.keymap)?.action === 'cancelWait') return {state, effects: [{type: 'cancelWait'}]};
 	if (!action) return step;
 	return runAction({state: {...state, notice: undefined}, effects: []}, action, name, world);
 }
@@ -425,13 +427,14 @@ function runAction(step: Step, action: Action, name: string, world: World): Upda
 }
 
 /** A thread's refusal before any write: closed, or (for answers) already decided. */
-function refuseEarly(thread: Thread, world: World, options: {answering?: boolean} = {}): string | undefined {
+function refuseEarly(thread: Thread, state: DashState, world: World, options: {answering?: boolean} = {}): string | undefined {
 	const ticket = safeLine(thread.ticket);
 	if (thread.state === 'closed') return `${ticket} is closed; a closed thread takes no posts, answers or changes`;
 	const decision = options.answering && thread.state === 'answered' ? decisionOf(thread) : null;
 	if (decision) {
 		const ago = formatAge(Date.parse(world.now) - Date.parse(decision.at));
-		return `${ticket} is already answered by ${safeLine(decision.author.name)} ${ago} ago (${safeLine(decisionHeadline(decision).slice(0, 40))}); M amends it`;
+		const amend = keyOf('amend', state.view, world.keymap);
+		return `${ticket} is already answered by ${safeLine(decision.author.name)} ${ago} ago (${safeLine(decisionHeadline(decision).slice(0, 40))})${amend ? `; ${amend} amends it` : ''}`;
 	}
 	return undefined;
 }
@@ -459,43 +462,44 @@ function startAction(step: Step, action: Action, thread: Thread | undefined, nam
 	const ticket = safeLine(thread.ticket);
 	const version = thread.lastSequence;
 	const open = (prompt: Prompt): Update => ({state: {...state, prompt}, effects: []});
+	const key = (name: Action) => keyOf(name, state.view, world.keymap) ?? `(${name}: no key)`;
 	const refused = (text: string | undefined): Update | undefined => (text ? {state: say(state, text), effects: []} : undefined);
 	switch (action) {
 		case 'answer':
-			return refused(refuseEarly(thread, world, {answering: true})) ?? open(textPrompt({kind: 'text', purpose: 'answer', threadId: thread.id, value: '', version}));
+			return refused(refuseEarly(thread, state, world, {answering: true})) ?? open(textPrompt({kind: 'text', purpose: 'answer', threadId: thread.id, value: '', version}));
 		case 'post':
-			return refused(refuseEarly(thread, world)) ?? open(textPrompt({kind: 'text', purpose: 'post', threadId: thread.id, value: '', version}));
+			return refused(refuseEarly(thread, state, world)) ?? open(textPrompt({kind: 'text', purpose: 'post', threadId: thread.id, value: '', version}));
 		case 'choose': {
 			const question = thread.question;
-			if (question.kind !== 'choice') return {state: say(state, `${ticket} is not a choice question (it asks ${question.kind === 'approval' ? 'for an approval: y or n' : 'for text: a'})`), effects: []};
+			if (question.kind !== 'choice') return {state: say(state, `${ticket} is not a choice question (it asks ${question.kind === 'approval' ? `for an approval: ${key('approve')} or ${key('deny')}` : `for text: ${key('answer')}`})`), effects: []};
 			const index = Number(name);
 			if (index > question.choices.length) return {state: say(state, `${ticket} offers ${question.choices.length} options: ${choiceList(question)}`), effects: []};
-			return refused(refuseEarly(thread, world, {answering: true})) ?? sendChoice(step, thread, index, version, world);
+			return refused(refuseEarly(thread, state, world, {answering: true})) ?? sendChoice(step, thread, index, version, world);
 		}
 		case 'approve':
 		case 'deny':
 			if (thread.question.kind !== 'approval') {
 				return {
-					state: say(state, `${ticket} is not an approval question (it asks ${thread.question.kind === 'choice' ? 'a choice: a or 1-9 in the thread' : 'for text: a'}); nothing sent`),
+					state: say(state, `${ticket} is not an approval question (it asks ${thread.question.kind === 'choice' ? `a choice: ${key('answer')} or 1-9 in the thread` : `for text: ${key('answer')}`}); nothing sent`),
 					effects: [],
 				};
 			}
 			return (
-				refused(refuseEarly(thread, world, {answering: true})) ??
+				refused(refuseEarly(thread, state, world, {answering: true})) ??
 				open(textPrompt({kind: 'text', purpose: 'answer', threadId: thread.id, value: '', version, intent: {approved: action === 'approve'}}))
 			);
 		case 'amend': {
-			const early = refused(refuseEarly(thread, world));
+			const early = refused(refuseEarly(thread, state, world));
 			if (early) return early;
 			const decision = thread.state === 'answered' ? decisionOf(thread) : null;
-			if (!decision) return {state: say(state, `${ticket} has no answer to amend; answer it with a`), effects: []};
+			if (!decision) return {state: say(state, `${ticket} has no answer to amend; answer it with ${key('answer')}`), effects: []};
 			if (thread.question.kind === 'approval') return open({kind: 'menu', purpose: 'amend', threadId: thread.id, options: ['approve', 'deny'], index: decision.approved ? 1 : 0, version});
 			const value = decision.kind === 'text' ? safeLine(decision.body) : '';
 			return open(textPrompt({kind: 'text', purpose: 'answer', threadId: thread.id, value, version, intent: {amend: true}}));
 		}
 		case 'assign':
 			// Empty: Enter assigns to me (the prompt says so); typing gives another name, never "rootalice".
-			return refused(refuseEarly(thread, world)) ?? open(textPrompt({kind: 'text', purpose: 'assign', threadId: thread.id, value: '', version}));
+			return refused(refuseEarly(thread, state, world)) ?? open(textPrompt({kind: 'text', purpose: 'assign', threadId: thread.id, value: '', version}));
 		case 'state': {
 			if (thread.state === 'closed') return {state: say(state, `${ticket} is closed; no state change is allowed from there`), effects: []};
 			const options = allowedTransitions(thread.state);
@@ -503,13 +507,13 @@ function startAction(step: Step, action: Action, thread: Thread | undefined, nam
 			return open({kind: 'menu', purpose: 'state', threadId: thread.id, options, index: 0, version});
 		}
 		case 'priority':
-			return refused(refuseEarly(thread, world)) ?? open({kind: 'menu', purpose: 'priority', threadId: thread.id, options: PRIORITIES, index: Math.max(0, PRIORITIES.indexOf(thread.priority)), version});
+			return refused(refuseEarly(thread, state, world)) ?? open({kind: 'menu', purpose: 'priority', threadId: thread.id, options: PRIORITIES, index: Math.max(0, PRIORITIES.indexOf(thread.priority)), version});
 		case 'close':
 			if (thread.state === 'closed') return {state: say(state, `${ticket} is already closed`), effects: []};
 			return open({kind: 'confirm', purpose: 'close', threadId: thread.id, version});
 		case 'editor':
 			if (!world.editorAvailable) return {state: say(state, 'no editor here'), effects: []};
-			return refused(refuseEarly(thread, world, {answering: true})) ?? {state, effects: [{type: 'editor', threadId: thread.id, version, intent: {}}]};
+			return refused(refuseEarly(thread, state, world, {answering: true})) ?? {state, effects: [{type: 'editor', threadId: thread.id, version, intent: {}}]};
 		default:
 			return step;
 	}
