@@ -16,7 +16,7 @@ import {KEYMAP, keyName, type KeyBinding} from './keymap.js';
 import {describeError, dispatchPatiently} from './patient-dispatch.js';
 import {buildQueue, SECTIONS, type Queue} from './queue-model.js';
 import type {Snapshot} from './snapshot.js';
-import {cursorOf, initialState, modeOf, update, writeName, type DashState, type Effect, type Input, type World} from './state.js';
+import {cursorOf, initialState, modeOf, update, writeName, type BulkResult, type DashState, type Effect, type Input, type World, type WriteOutcome} from './state.js';
 import {useBell} from './use-bell.js';
 import {useClock} from './use-clock.js';
 import {useAgentPane} from './use-agent-pane.js';
@@ -152,6 +152,8 @@ export function DashApp(props: DashAppProps) {
 		switch (effect.type) {
 			case 'write':
 				return void write(effect);
+			case 'bulk':
+				return void writeBulk(effect);
 			case 'editor': {
 				const thread = feed.threads.get(effect.threadId);
 				if (!thread) return;
@@ -222,6 +224,50 @@ export function DashApp(props: DashAppProps) {
 		});
 	};
 
+	/**
+	 * A bulk action: one dispatch per thread, each with its own command id and the version its row
+	 * showed, patient under a held lock like any write. The loop yields between writes, so keys and
+	 * frames go on with many marked threads. A lock that does not clear (or Esc) stops the rest.
+	 */
+	const writeBulk = async ({commands, spec}: Extract<Effect, {type: 'bulk'}>) => {
+		const controller = new AbortController();
+		waiting.current = controller;
+		const results: BulkResult[] = [];
+		let stopped: WriteOutcome | undefined;
+		let reported = Date.now();
+		for (const [index, command] of commands.entries()) {
+			const threadId = 'threadId' in command && command.threadId ? command.threadId : '';
+			if (stopped) {
+				results.push({threadId, outcome: stopped});
+				continue;
+			}
+			const what = writeName(command, feed.threads.get(threadId));
+			let waited = false;
+			const outcome = await dispatchPatiently(client, {...command, commandId: command.commandId ?? newCommandId()}, {
+				retryMs: props.lockRetryMs ?? 250,
+				limitMs: props.lockWaitMs ?? 30_000,
+				signal: controller.signal,
+				onWait: (elapsedMs) => {
+					waited = true;
+					apply.current({type: 'waiting', what, elapsedMs});
+				},
+			});
+			const mapped: WriteOutcome = outcome.kind === 'done' ? {kind: 'done', result: outcome.result, waited} : outcome.kind === 'locked' ? outcome : {kind: 'failed', message: describeError(outcome.error)};
+			results.push({threadId, outcome: mapped});
+			if (mapped.kind !== 'done') stopped = mapped;
+			// A turn of the event loop between writes: input and the frame are never starved.
+			await new Promise((resolve) => setImmediate(resolve));
+			if (waited || Date.now() - reported >= 100) {
+				reported = Date.now();
+				apply.current({type: 'bulkProgress', done: index + 1});
+			}
+		}
+		if (waiting.current === controller) waiting.current = undefined;
+		const landed = results.flatMap(({threadId, outcome}) => (outcome.kind === 'done' && outcome.result.ok ? [threadId] : []));
+		if (landed.length > 0) await feed.refresh(landed);
+		apply.current({type: 'bulkWritten', spec, results});
+	};
+
 	apply.current = (input: Input) => {
 		const next = update(current.current, input, worldRef.current);
 		current.current = next.state;
@@ -282,6 +328,8 @@ export function DashApp(props: DashAppProps) {
 		threadOf: (id) => feed.threads.get(id),
 		agentPane: state.paneShown && shown.detail ? paneView : undefined,
 		keymap: world.keymap,
+		marked: state.marked,
+		running: state.running,
 	};
 	// Only the visible window of rows is formatted: a frame costs the same with 10 threads or 10k.
 	const lines = buildFrame(frameInput);

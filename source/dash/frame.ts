@@ -9,7 +9,7 @@ import type {Thread} from '../forum/types.js';
 import type {SourceInfo} from '../service/client.js';
 import type {ThreadDetail} from '../service/forum-service.js';
 import {SECTIONS, type Queue} from './queue-model.js';
-import type {Notice, Prompt, Waiting} from './state.js';
+import type {Notice, Prompt, Running, Waiting} from './state.js';
 import {truncate} from './text-fit.js';
 import type {KeyBinding, View} from './keymap.js';
 import {helpLines} from './frame/help-pane.js';
@@ -63,6 +63,10 @@ export interface FrameInput {
 	threadOf: (id: string) => Thread | undefined;
 	/** The agent's pane, when shown (`t`): drawn in the preview or detail instead of the conversation. */
 	agentPane?: PaneView;
+	/** Marked threads (bulk actions); the mark column shows only while some are marked. */
+	marked?: ReadonlySet<string>;
+	/** A bulk action's writes under way. */
+	running?: Running;
 	/** The key registry in force (hints, help, prompts); default the registry's own keys. */
 	keymap?: readonly KeyBinding[];
 }

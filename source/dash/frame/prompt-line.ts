@@ -2,7 +2,7 @@
 import {decisionOf} from '../../forum/answers.js';
 import {safeLine} from '../../text/safe-text.js';
 import {hintBar, keyOf, modeHints} from '../keymap.js';
-import {choiceList, type AnswerIntent, type KeptText, type Prompt} from '../state.js';
+import {choiceList, count, type AnswerIntent, type KeptText, type Prompt} from '../state.js';
 import {head, tail, textWidth, truncate, wrap} from '../text-fit.js';
 import type {FrameInput} from '../frame.js';
 import type {Line} from './line.js';
@@ -10,6 +10,9 @@ import type {Line} from './line.js';
 /** The key hints for the view, from the registry; question keys only where they apply. */
 export function hintLine(input: FrameInput): Line {
 	const line: Line = [];
+	// Marks first: they change what A p s c do.
+	const marked = input.view === 'queue' ? (input.marked?.size ?? 0) : 0;
+	if (marked > 0) line.push({text: ` ✓ ${marked} marked:`, style: 'ok'});
 	const thread = input.view === 'detail' ? input.detail?.thread : input.selectedId ? input.threadOf(input.selectedId) : undefined;
 	const context = thread
 		? {question: thread.question.kind, choices: thread.question.kind === 'choice' ? thread.question.choices.length : undefined, answered: decisionOf(thread) !== null && thread.state === 'answered'}
@@ -48,18 +51,18 @@ export function promptLine(prompt: Prompt, input: FrameInput): Line {
 	if (prompt.kind === 'kept') return keptLines(prompt.kept, input).at(-1)!;
 	if (prompt.kind === 'text') {
 		const label =
-			prompt.purpose === 'filter' ? ' filter /' : prompt.purpose === 'assign' ? ` assign ${ticket} to ›` : prompt.purpose === 'answer' ? answerLabel(prompt, ticket) : ` ${prompt.purpose} ${ticket} ›`;
+			prompt.purpose === 'filter' ? ' filter /' : prompt.purpose === 'bulkAssign' ? ` assign ${count(prompt.targets.length)} to ›` : prompt.purpose === 'assign' ? ` assign ${ticket} to ›` : prompt.purpose === 'answer' ? answerLabel(prompt, ticket) : ` ${prompt.purpose} ${ticket} ›`;
 		const question = thread?.question;
 		const offers = prompt.purpose === 'answer' && prompt.intent?.approved === undefined && prompt.value === '' && question?.kind === 'choice' ? question : undefined;
 		const keys = modeHints('input', {filter: prompt.purpose === 'filter', keymap: input.keymap});
 		const help = offers ? `${choiceList(offers)} — press a number, or type an answer · ${keys}` : keys;
 		// Typed text wins over the help when the pane is narrow: the help is clipped, never the cursor.
 		const room = Math.max(12, input.columns - textWidth(label) - textWidth(help) - 4);
-		const placeholder = prompt.purpose === 'assign' && prompt.value === '' ? `you (${safeLine(input.operator)}); or a name, human:alice` : '';
+		const placeholder = (prompt.purpose === 'assign' || prompt.purpose === 'bulkAssign') && prompt.value === '' ? `you (${safeLine(input.operator)}); or a name, human:alice` : '';
 		return [{text: label, style: 'bold'}, {text: ' '}, ...withCursor(safeLine(prompt.value.slice(0, prompt.cursor)), safeLine(prompt.value.slice(prompt.cursor)), room), ...(placeholder ? [{text: placeholder, style: 'dim' as const}] : []), {text: `  ${help}`, style: 'dim'}];
 	}
 	if (prompt.kind === 'menu') {
-		const line: Line = [{text: ` ${prompt.purpose} of ${ticket}:`, style: 'bold'}];
+		const line: Line = [{text: 'targets' in prompt ? ` ${prompt.purpose === 'bulkState' ? 'state' : 'priority'} of ${count(prompt.targets.length)}:` : ` ${prompt.purpose} of ${ticket}:`, style: 'bold'}];
 		prompt.options.forEach((option, index) => {
 			line.push({text: ' '});
 			line.push(index === prompt.index ? {text: `[${index + 1} ${option}]`, style: 'activeTab'} : {text: ` ${index + 1} ${option} `});
@@ -69,6 +72,16 @@ export function promptLine(prompt: Prompt, input: FrameInput): Line {
 	}
 	if (prompt.purpose === 'discard') {
 		return [{text: ` discard the kept text (${[...prompt.kept.text].length} characters)? it cannot be recovered`, style: 'bold'}, {text: ' y/N', style: 'key'}, {text: `  ${modeHints('confirm', {keymap: input.keymap})}`, style: 'dim'}];
+	}
+	if (prompt.purpose === 'bulkClose') {
+		const tickets = prompt.targets.slice(0, 8).map((target) => safeLine(input.threadOf(target.threadId)?.ticket ?? target.threadId));
+		const more = prompt.targets.length > tickets.length ? ` +${prompt.targets.length - tickets.length}` : '';
+		return [
+			{text: ` close ${count(prompt.targets.length)}?`, style: 'bold'},
+			{text: ' y/N', style: 'key'},
+			{text: `  ${modeHints('confirm', {keymap: input.keymap})}`, style: 'dim'},
+			{text: `  ${tickets.join(' ')}${more}`, style: 'dim'},
+		];
 	}
 	const title = thread ? ` “${safeLine(thread.title)}”` : '';
 	return [{text: ` close ${ticket}${title}?`, style: 'bold'}, {text: ' y/N', style: 'key'}, {text: `  ${modeHints('confirm', {keymap: input.keymap})}`, style: 'dim'}];

@@ -60,7 +60,11 @@ export function statusLine(input: FrameInput): Line {
 		: 'redis off';
 	const line: Line = [];
 	// Problems first: a long path must never push them off the line.
-	if (input.waiting) {
+	if (input.running) {
+		// A bulk action: how far it is, and whether it waits for the lock (Esc stops the rest).
+		const waits = input.waiting ? `: waiting for the database… ${Math.floor(input.waiting.elapsedMs / 1000)}s (Esc stops the rest)` : '';
+		line.push({text: ` ⏳ ${safeLine(input.running.what)} ${input.running.done}/${input.running.total}${waits} ·`, style: 'bold'});
+	} else if (input.waiting) {
 		line.push({text: ` ⏳ waiting for the database… ${Math.floor(input.waiting.elapsedMs / 1000)}s (${safeLine(input.waiting.what)}; Esc stops, text kept) ·`, style: 'bold'});
 	}
 	if (input.feedError) line.push({text: ` ⚠ ${safeLine(input.feedError)} ·`, style: 'error'});
