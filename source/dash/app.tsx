@@ -66,11 +66,12 @@ export interface DashAppProps {
 
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
-/** One character of a chunk as the key it is: `\r` Enter, `\t` Tab, DEL Backspace, ^A `ctrl+a`. */
+/** One character of a chunk as the key it is: `\r` Enter, `\t` Tab, DEL Backspace, ` ` Space, ^A `ctrl+a`. */
 function charKey(char: string): string {
 	if (char === '\r' || char === '\n') return 'enter';
 	if (char === '\t') return 'tab';
 	if (char === '\u007f' || char === '\b') return 'backspace';
+	if (char === ' ') return 'space';
 	const code = char.codePointAt(0)!;
 	if (code >= 1 && code <= 26) return `ctrl+${String.fromCharCode(code + 96)}`;
 	return char;
