@@ -891,11 +891,18 @@ function shortReason(code: string, message: string, thread: Thread | undefined):
  * The summary of a bulk action: `closed 2 · refused 1: OPS-7 stale (bob answered it)`, with
  * `unchanged` (already so: no event) and `not sent` (the database stayed locked, or Esc).
  */
-export function bulkSummary(spec: BulkSpec, results: readonly BulkResult[], thread: (id: string) => Thread | undefined): {text: string; tone: Notice['tone']; settled: string[]} {
+export function bulkSummary(
+	spec: BulkSpec,
+	results: readonly BulkResult[],
+	thread: (id: string) => Thread | undefined,
+	shown: (id: string) => boolean = () => true,
+): {text: string; tone: Notice['tone']; settled: string[]} {
 	const changed: string[] = [];
 	const unchanged: string[] = [];
 	const refused: string[] = [];
 	const unsent: string[] = [];
+	// Refused and unsent threads stay marked while they are shown (a thread that left the view drops its mark).
+	const kept = {refused: 0, unsent: 0};
 	let unsentWhy = '';
 	for (const {threadId, outcome} of results) {
 		const known = thread(threadId);
@@ -903,24 +910,30 @@ export function bulkSummary(spec: BulkSpec, results: readonly BulkResult[], thre
 		if (outcome.kind === 'done') {
 			const result = outcome.result;
 			if (result.ok) (result.events.length === 0 ? unchanged : changed).push(threadId);
-			else refused.push(`${ticket} ${shortReason(result.rejection.code, result.rejection.message, known)}`);
+			else {
+				refused.push(`${ticket} ${shortReason(result.rejection.code, result.rejection.message, known)}`);
+				if (shown(threadId)) kept.refused += 1;
+			}
 		} else {
 			unsent.push(ticket);
+			if (shown(threadId)) kept.unsent += 1;
 			unsentWhy ||= outcome.kind === 'failed' ? outcome.message : outcome.cancelled ? 'stopped waiting for the database' : `the database stayed locked for ${Math.round(outcome.elapsedMs / 1000)}s`;
 		}
 	}
 	const parts = [`${spec.done} ${changed.length}`];
 	if (unchanged.length > 0) parts.push(`unchanged ${unchanged.length} (already so)`);
-	// Refused and unsent threads stay marked (to look at, and retry): said up front, where a narrow pane still shows it.
-	if (refused.length > 0) parts.push(`refused ${refused.length}, still marked: ${refused.slice(0, 3).join('; ')}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`);
-	if (unsent.length > 0) parts.push(`not sent ${unsent.length}, still marked: ${unsentWhy}`);
+	// Said up front, where a narrow pane still shows it: those still marked, to look at and retry.
+	const still = (n: number, of: number) => (n === 0 ? '' : n === of ? ', still marked' : `, ${n} still marked`);
+	if (refused.length > 0) parts.push(`refused ${refused.length}${still(kept.refused, refused.length)}: ${refused.slice(0, 3).join('; ')}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`);
+	if (unsent.length > 0) parts.push(`not sent ${unsent.length}${still(kept.unsent, unsent.length)}: ${unsentWhy}`);
 	const trouble = refused.length + unsent.length;
 	return {text: parts.join(' · '), tone: trouble > 0 ? 'error' : 'ok', settled: [...changed, ...unchanged]};
 }
 
 function bulkWritten(step: Step, input: Extract<Input, {type: 'bulkWritten'}>, world: World): Update {
 	const {state} = step;
-	const summary = bulkSummary(input.spec, input.results, world.thread);
+	const shown = new Set(entriesOf(state, world).map((entry) => entry.thread.id));
+	const summary = bulkSummary(input.spec, input.results, world.thread, (id) => shown.has(id));
 	// What landed is unmarked; what was refused or not sent stays marked, to look at and retry.
 	const marked = new Set([...state.marked].filter((id) => !summary.settled.includes(id)));
 	const effects: Effect[] = [];

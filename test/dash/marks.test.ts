@@ -140,3 +140,11 @@ describe('bulk actions on the marks', () => {
 		expect(press(opened, world, 'c').state.prompt).toMatchObject({kind: 'confirm', purpose: 'close', threadId: opened.openId});
 	});
 });
+
+describe('the summary of a thread that left the view', () => {
+	it('a refused thread no longer shown is named, but not said to be still marked', () => {
+		const stale = {threadId: ids[1]!, outcome: {kind: 'done' as const, waited: false, result: {ok: false as const, commandId: 'c', rejection: {code: 'stale' as const, message: `thread ${ids[1]} changed since version 2: operator bob answered it (ok) 1s ago; read it again (now version 9) and decide again`}}}};
+		const summary = bulkSummary({done: 'closed', what: 'close 1 thread'}, [stale] as never, world.thread, () => false);
+		expect(summary.text).toBe('closed 0 · refused 1: T-1 stale (operator bob answered it (ok) 1s ago)');
+	});
+});
