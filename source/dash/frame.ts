@@ -11,7 +11,7 @@ import type {ThreadDetail} from '../service/forum-service.js';
 import {SECTIONS, type Queue} from './queue-model.js';
 import type {Notice, Prompt, Running, Waiting} from './state.js';
 import {truncate} from './text-fit.js';
-import type {KeyBinding, View} from './keymap.js';
+import {keyOf, type KeyBinding, type View} from './keymap.js';
 import {helpLines} from './frame/help-pane.js';
 import {layout, MIN_COLUMNS, MIN_ROWS, type Layout} from './frame/layout.js';
 import {clip, pad, type Line} from './frame/line.js';
@@ -90,7 +90,7 @@ export function detailMax(input: Pick<FrameInput, 'detail' | 'now' | 'sla' | 'de
 export function buildFrame(input: FrameInput): Line[] {
 	const box = layout(input.columns, input.rows, input.queue.sections[SECTIONS[input.sectionIndex]!.id].length);
 	if (box.tooSmall) {
-		return [[{text: truncate(` pane too small (${input.columns}x${input.rows}); needs at least ${MIN_COLUMNS}x${MIN_ROWS} · q quits`, input.columns), style: 'error'}]];
+		return [[{text: truncate(` pane too small (${input.columns}x${input.rows}); needs at least ${MIN_COLUMNS}x${MIN_ROWS} · ${keyOf('quit', 'queue', input.keymap) ?? '^C'} quits`, input.columns), style: 'error'}]];
 	}
 	const lines: Line[] = [header(input), tabs(input)];
 	if (input.help) {

@@ -131,8 +131,8 @@ export interface World {
 	/** Whether a thread is in view (the preview has room, or the thread view is open): `t` needs one. */
 	threadInView: boolean;
 	editorAvailable: boolean;
-	/** The key registry in force (the config applied). */
-	keymap: readonly KeyBinding[];
+	/** The key registry in force (the config applied); default the registry's own keys. */
+	keymap?: readonly KeyBinding[];
 }
 
 /** What a write does besides dispatching: its confirmation, and the text to keep if it does not land. */
@@ -482,7 +482,9 @@ function runAction(step: Step, action: Action, name: string, world: World): Upda
 		case 'help':
 			return {state: {...state, help: true}, effects: []};
 		case 'agentPane':
-			if (!state.paneShown && !world.threadInView) return {state: say(state, 'no room for the preview here; open the thread (Enter), then t', 'info'), effects: []};
+			if (!state.paneShown && !world.threadInView) {
+				return {state: say(state, `no room for the preview here; open the thread (${keyOf('open', 'queue', world.keymap) ?? 'open'}), then ${keyOf('agentPane', 'detail', world.keymap) ?? 't'}`, 'info'), effects: []};
+			}
 			return {state: {...state, paneShown: !state.paneShown}, effects: []};
 		case 'jumpToPane':
 			return {state, effects: [{type: 'jumpToPane'}]};

@@ -3,6 +3,7 @@ import {msPastSla} from '../../forum/rules.js';
 import type {ThreadState} from '../../forum/types.js';
 import {safeLine} from '../../text/safe-text.js';
 import {formatAge} from '../../text/time.js';
+import {keyOf} from '../keymap.js';
 import {SECTIONS, type QueueEntry} from '../queue-model.js';
 import {fit} from '../text-fit.js';
 import type {FrameInput} from '../frame.js';
@@ -92,8 +93,8 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 	return selected ? line.map((segment) => ({...segment, style: 'selected' as Style})) : line;
 }
 
-function emptyText(sectionIndex: number, filter: string): string {
-	if (filter.trim() !== '') return `  no thread matches /${safeLine(filter)} here — Esc clears the filter`;
+function emptyText(sectionIndex: number, filter: string, keymap: FrameInput['keymap']): string {
+	if (filter.trim() !== '') return `  no thread matches /${safeLine(filter)} here — ${keyOf('back', 'queue', keymap) ?? 'Esc'} clears the filter`;
 	const id = SECTIONS[sectionIndex]?.id;
 	if (id === 'needs_human') return '  nothing needs a human right now ✓';
 	if (id === 'needs_me') return '  nothing assigned to you is unseen or waiting for an answer';
@@ -118,7 +119,7 @@ export function listLines(input: FrameInput, box: Layout): Line[] {
 	const marked = input.marked ?? new Set<string>();
 	const marking = marked.size > 0;
 	const head = columnHeader(box.listWidth, marking);
-	if (entries.length === 0) return [head, [{text: emptyText(input.sectionIndex, input.filter), style: 'dim'}]];
+	if (entries.length === 0) return [head, [{text: emptyText(input.sectionIndex, input.filter, input.keymap), style: 'dim'}]];
 	const {rows} = windowRows(entries, input.top, queueRows(box));
 	return [head, ...rows.map((entry) => queueRow(entry, input, box.listWidth, entry.thread.id === input.selectedId, marking ? marked.has(entry.thread.id) : undefined))];
 }

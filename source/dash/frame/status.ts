@@ -1,5 +1,6 @@
 /** The status pane: the header and tabs above, the status line below. */
 import {safeLine} from '../../text/safe-text.js';
+import {keyOf} from '../keymap.js';
 import {SECTIONS} from '../queue-model.js';
 import type {Notice} from '../state.js';
 import {textWidth} from '../text-fit.js';
@@ -46,7 +47,7 @@ export function tabs(input: FrameInput): Line {
 		line.push({text: ' '});
 	});
 	if (input.filter !== '' && !(input.prompt?.kind === 'text' && input.prompt.purpose === 'filter')) {
-		line.push({text: ` /${safeLine(input.filter)}`, style: 'bold'}, {text: ' (Esc clears)', style: 'dim'});
+		line.push({text: ` /${safeLine(input.filter)}`, style: 'bold'}, {text: ` (${keyOf('back', 'queue', input.keymap) ?? 'Esc'} clears)`, style: 'dim'});
 	}
 	return line;
 }
