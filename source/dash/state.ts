@@ -329,8 +329,9 @@ function step(state: DashState, input: Input, world: World): Update {
 				state: {
 					...state,
 					waiting: {what: input.what, elapsedMs: input.elapsedMs},
-					// The prompt gives way: keys move around the queue while the write waits.
-					prompt: state.waiting || state.prompt?.kind !== 'text' || state.prompt.purpose === 'filter' ? state.prompt : undefined,
+					// The prompt of the waiting write gives way: keys move around the queue while it waits.
+					// (A bulk action's writes come from no prompt: one typed meanwhile stays.)
+					prompt: state.waiting || state.running || state.prompt?.kind !== 'text' || state.prompt.purpose === 'filter' ? state.prompt : undefined,
 				},
 				effects: [],
 			};

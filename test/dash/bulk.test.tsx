@@ -225,3 +225,23 @@ describe('bulk actions', () => {
 		expect(['B-1', 'B-2', 'B-3'].every((ticket) => rowOf(ticket).includes('✓'))).toBe(true);
 	});
 });
+
+describe('many marked threads', () => {
+	it('a bulk close of 300 threads leaves the keys and the frame working while it runs', async () => {
+		const ids = Array.from({length: 300}, (_, i) => forum.ask(`M-${i}`, `question ${i}`));
+		dash = await mount();
+		await dash.press('*', 'c');
+		await dash.waitFor((frame) => frame.includes('close 300 threads? y/N'));
+		const started = Date.now();
+		await dash.write('y');
+		await dash.waitFor((frame) => /⏳ close 300 threads \d+\/300/.test(frame));
+		// A key pressed mid-way is handled mid-way: the help opens while the writes go on.
+		await dash.write('?');
+		const during = await dash.waitFor((frame) => frame.includes('any key closes this help'));
+		expect(during).toMatch(/⏳ close 300 threads \d+\/300/);
+		await dash.write('x');
+		await dash.waitFor((frame) => frame.includes('✓ closed 300'), 30_000);
+		console.info(`bulk close of 300 threads: ${Date.now() - started} ms`);
+		expect(ids.every((id) => stateOf(id) === 'closed')).toBe(true);
+	}, 60_000);
+});

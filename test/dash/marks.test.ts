@@ -148,3 +148,12 @@ describe('the summary of a thread that left the view', () => {
 		expect(summary.text).toBe('closed 0 · refused 1: T-1 stale (operator bob answered it (ok) 1s ago)');
 	});
 });
+
+describe('typing while a bulk action runs', () => {
+	it('a bulk write that starts waiting for the lock leaves an answer being typed open', () => {
+		const running = press(start(), world, 'space', 'c', 'y').state;
+		const typing = update(press(running, world, 'a').state, {type: 'text', text: 'half an answer'}, world).state;
+		const waited = update(typing, {type: 'waiting', what: 'close of T-0', elapsedMs: 300}, world).state;
+		expect(waited.prompt).toMatchObject({kind: 'text', purpose: 'answer', value: 'half an answer'});
+	});
+});
