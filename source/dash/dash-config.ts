@@ -119,7 +119,7 @@ function targetsOf(keymap: readonly KeyBinding[], entry: string, file: string): 
 	const actionName = dot >= 0 ? entry.slice(dot + 1) : entry;
 	let mode: Mode | undefined;
 	if (modeName !== undefined) {
-		mode = MODE_NAMES[modeName];
+		mode = Object.hasOwn(MODE_NAMES, modeName) ? MODE_NAMES[modeName] : undefined;
 		if (!mode) {
 			const near = closest(modeName, Object.keys(MODE_NAMES));
 			throw invalid(file, `keys.${entry}: unknown mode ${quote(modeName)}${near ? `; did you mean ${near}?` : ''} (modes: ${Object.keys(MODE_NAMES).join(', ')})`);

@@ -228,13 +228,14 @@ const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 /** A key name as a config writes it (`x`, `Enter`, `esc`, `ctrl+x`) in `keyName`'s terms, or why it is not one. */
 export function parseKeyName(text: string): {key: string} | {error: string} {
 	const lower = text.toLowerCase();
-	const named = KEY_ALIASES[lower] ?? lower;
-	if (named in NAMED_KEYS) return {key: named};
+	// Own properties only: `constructor` or `toString` is no key.
+	const named = Object.hasOwn(KEY_ALIASES, lower) ? KEY_ALIASES[lower]! : lower;
+	if (Object.hasOwn(NAMED_KEYS, named)) return {key: named};
 	const ctrl = /^(?:ctrl|control|c)[+-](.)$/i.exec(text);
 	if (ctrl) {
 		const letter = ctrl[1]!.toLowerCase();
 		if (!/^[a-z]$/.test(letter)) return {error: `ctrl+ takes a letter a-z, not "${ctrl[1]}"`};
-		if (CTRL_ALIASES[letter]) return {error: `ctrl+${letter} arrives as ${CTRL_ALIASES[letter]} (the terminal sends the same byte); use ${CTRL_ALIASES[letter]}`};
+		if (Object.hasOwn(CTRL_ALIASES, letter)) return {error: `ctrl+${letter} arrives as ${CTRL_ALIASES[letter]} (the terminal sends the same byte); use ${CTRL_ALIASES[letter]}`};
 		return {key: `ctrl+${letter}`};
 	}
 	const graphemes = [...segmenter.segment(text)];
@@ -245,7 +246,7 @@ export function parseKeyName(text: string): {key: string} | {error: string} {
 
 /** How help and hints write one key: `Enter`, `^X`, `↑`, `x`. */
 export function keyLabel(name: string): string {
-	if (name in NAMED_KEYS) return NAMED_KEYS[name]!;
+	if (Object.hasOwn(NAMED_KEYS, name)) return NAMED_KEYS[name]!;
 	if (name.startsWith('ctrl+')) return `^${name.slice(5).toUpperCase()}`;
 	return name;
 }

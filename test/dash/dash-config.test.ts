@@ -142,3 +142,11 @@ describe('where the config is read from', () => {
 		expect(() => loadDashConfig({given: dir, env: {}})).toThrow(`cannot read the config ${dir}: EISDIR`);
 	});
 });
+
+describe('names that are properties of every object', () => {
+	it('constructor is no key name, no mode and no action', () => {
+		expect(parseKeyName('constructor')).toEqual({error: 'not a key name'});
+		expect(refusal({keys: {'constructor.answer': 'x'}})).toContain('unknown mode "constructor"');
+		expect(refusal({keys: {toString: 'x'}})).toContain('unknown action "toString"');
+	});
+});
