@@ -122,7 +122,10 @@ function targetsOf(keymap: readonly KeyBinding[], entry: string, file: string): 
 		mode = Object.hasOwn(MODE_NAMES, modeName) ? MODE_NAMES[modeName] : undefined;
 		if (!mode) {
 			const near = closest(modeName, Object.keys(MODE_NAMES));
-			throw invalid(file, `keys.${entry}: unknown mode ${quote(modeName)}${near ? `; did you mean ${near}?` : ''} (modes: ${Object.keys(MODE_NAMES).join(', ')})`);
+			// Name the modes that have keys to rebind; the others (typing, y/N…) are fixed.
+			const open = (Object.keys(MODE_LABELS) as Mode[]).filter((m) => keymap.some((binding) => binding.views.includes(m) && !binding.fixed));
+			const names = open.map((m) => (m === 'detail' ? 'detail (or thread)' : m)).join(', ');
+			throw invalid(file, `keys.${entry}: unknown mode ${quote(modeName)}${near ? `; did you mean ${near}?` : ''} (modes with keys to rebind: ${names})`);
 		}
 	}
 	if (!(actions as string[]).includes(actionName)) {

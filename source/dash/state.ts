@@ -659,7 +659,7 @@ function submitText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, world: 
 		const assignee = parseAssignee(prompt.value, world.operator);
 		if (typeof assignee === 'string') return {state: say(state, assignee), effects: []};
 		const commands = prompt.targets.map(({threadId, version}): CommandInput => ({type: 'assign', threadId, assignee, note: '', actor: world.operator, ifVersion: version}));
-		return bulk(step, commands, {done: `assigned to ${safeLine(assignee.name)}`, what: `assign ${count(commands.length)}`}, world);
+		return bulk(step, commands, {done: `assigned to ${safeLine(assignee.name)}`, what: `assign ${count(commands.length)}`});
 	}
 	const thread = world.thread(prompt.threadId);
 	const ticket = thread ? safeLine(thread.ticket) : 'thread';
@@ -690,12 +690,12 @@ function submitMenu(step: Step, prompt: Extract<Prompt, {kind: 'menu'}>, world: 
 		const {targets} = prompt;
 		if (prompt.purpose === 'bulkPriority') {
 			const commands = targets.map(({threadId, version}): CommandInput => ({type: 'change_priority', threadId, priority: choice as Thread['priority'], actor: world.operator, ifVersion: version}));
-			return bulk(step, commands, {done: `priority ${choice}`, what: `set the priority of ${count(targets.length)}`}, world);
+			return bulk(step, commands, {done: `priority ${choice}`, what: `set the priority of ${count(targets.length)}`});
 		}
 		// Closing from the state menu asks the same y/N as c.
 		if (choice === 'closed') return {state: {...state, prompt: {kind: 'confirm', purpose: 'bulkClose', targets}}, effects: []};
 		const commands = targets.map(({threadId, version}): CommandInput => ({type: 'change_state', threadId, state: choice as Thread['state'], actor: world.operator, ifVersion: version}));
-		return bulk(step, commands, {done: `→ ${choice}`, what: `move ${count(targets.length)}`}, world);
+		return bulk(step, commands, {done: `→ ${choice}`, what: `move ${count(targets.length)}`});
 	}
 	const ticket = safeLine(world.thread(prompt.threadId)?.ticket ?? 'thread');
 	const choice = prompt.options[prompt.index]!;
@@ -750,7 +750,7 @@ function onPromptKey(step: Step, prompt: Prompt, name: string, text: string, act
 		if (prompt.purpose === 'bulkClose') {
 			if (action !== 'confirmYes') return {state: {...state, prompt: undefined, notice: {text: 'not closed', tone: 'info'}}, effects: []};
 			const commands = prompt.targets.map(({threadId, version}): CommandInput => ({type: 'close', threadId, actor: world.operator, ifVersion: version}));
-			return bulk(step, commands, {done: 'closed', what: `close ${count(commands.length)}`}, world);
+			return bulk(step, commands, {done: 'closed', what: `close ${count(commands.length)}`});
 		}
 		if (action === 'confirmYes') {
 			const ticket = safeLine(world.thread(prompt.threadId)?.ticket ?? 'thread');
@@ -861,7 +861,8 @@ function startBulk(step: Step, action: Action, world: World): Update {
 			// Every move one of them allows; the rule refuses it for the others, and the summary says so.
 			const moves = new Set(threads.flatMap((thread) => allowedTransitions(thread.state)));
 			const options = THREAD_STATES.filter((target) => moves.has(target));
-			if (options.length === 0) return {state: say(state, `the ${count(targets.length)} marked ${allClosed ? 'are closed' : 'allow no state change'}; no state change is allowed from there`), effects: []};
+			// Only a closed thread allows no move at all.
+			if (options.length === 0) return {state: say(state, `the ${count(targets.length)} marked ${targets.length === 1 ? 'is' : 'are'} closed; no state change is allowed from there`), effects: []};
 			return open({kind: 'menu', purpose: 'bulkState', targets, options, index: 0});
 		}
 		case 'close':
@@ -873,11 +874,10 @@ function startBulk(step: Step, action: Action, world: World): Update {
 }
 
 /** Send a bulk action's commands (one effect; the app writes them one by one). */
-function bulk(step: Step, commands: readonly CommandInput[], spec: BulkSpec, world: World): Update {
+function bulk(step: Step, commands: readonly CommandInput[], spec: BulkSpec): Update {
 	const {state} = step;
 	const busy = state.waiting ? `${state.waiting.what} is still waiting for the database` : state.running ? `${state.running.what} is still under way` : undefined;
 	if (busy) return {state: {...state, prompt: undefined, notice: {text: `not sent: ${busy}; ${spec.what} after it`, tone: 'error'}}, effects: []};
-	void world;
 	return {state: {...state, prompt: undefined, notice: undefined, running: {what: spec.what, done: 0, total: commands.length}}, effects: [...step.effects, {type: 'bulk', commands, spec}]};
 }
 

@@ -80,7 +80,7 @@ describe('a bad config is refused, naming the file and the entry', () => {
 		['an unknown setting, with the closest', {keyz: {}}, `${FILE}: unknown setting "keyz"; did you mean keys? (settings: keys, theme, bell)`],
 		['keys not an object', {keys: ['answer']}, `${FILE}: keys: give an object of action names to keys, e.g. {"answer": "x", "queue.close": ["c", "C"]}`],
 		['an unknown action, with the closest', {keys: {anwser: 'x'}}, `${FILE}: keys.anwser: unknown action "anwser"; did you mean answer? (the actions are listed in \`metawsm forum dash --help\`)`],
-		['an unknown mode, with the closest', {keys: {'qeue.close': 'x'}}, `${FILE}: keys.qeue.close: unknown mode "qeue"; did you mean queue? (modes: queue, detail, input, menu, confirm, kept, waiting, help, thread)`],
+		['an unknown mode, with the closest', {keys: {'qeue.close': 'x'}}, `${FILE}: keys.qeue.close: unknown mode "qeue"; did you mean queue? (modes with keys to rebind: queue, detail (or thread), menu, kept)`],
 		['an action in a mode it has no key in', {keys: {'menu.answer': 'x'}}, `${FILE}: keys.menu.answer: answer has no key in menu; it works in queue, detail`],
 		['a value that is no key', {keys: {answer: 7}}, `${FILE}: keys.answer: give a key name or a list of them, e.g. "x" or ["x", "X"] ([] leaves it unbound), not 7`],
 		[

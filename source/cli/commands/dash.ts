@@ -1,6 +1,6 @@
 import type {CommandSpec} from '../command.js';
 import {localClient} from '../../service/client.js';
-import {defaultConfigPath, loadDashConfig, settingsOf, type DashConfig} from '../../dash/dash-config.js';
+import {defaultConfigPath, loadDashConfig, settingsOf, THEMES, type DashConfig} from '../../dash/dash-config.js';
 import {keyHelp} from '../../dash/keymap.js';
 import {stringFlag, type Flags} from '../flags.js';
 import {ForumError} from '../../forum/errors.js';
@@ -30,7 +30,7 @@ that window is not shown.
 
 Config: --config FILE, else $XDG_CONFIG_HOME/metawsm/dash.json, else ~/.config/metawsm/dash.json
 (a missing default file is fine). It rebinds keys by action name (MODE.action for one mode),
-picks a theme (${'color, mono, high-contrast'}) and turns the bell off:
+picks a theme (${THEMES.join(', ')}) and turns the bell off:
   {"keys": {"answer": "x", "queue.close": ["c", "C"], "quit": []}, "theme": "high-contrast", "bell": false}
 Key names: a single character, enter, esc, tab, shift+tab, space, backspace, delete, up, down,
 left, right, home, end, pageup, pagedown, ctrl+a … ctrl+z. Ctrl-C, Ctrl-Z, the digits, text
