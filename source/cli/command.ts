@@ -1,5 +1,6 @@
 /** The shape of a subcommand: its flags, help, and what it does. One file per subcommand. */
 import type {Context} from './context.js';
+import type {Flags} from './flags.js';
 
 export type FlagSpec = {
 	type: 'string' | 'boolean';
@@ -16,8 +17,8 @@ export interface CommandSpec {
 	name: string;
 	/** One line for `metawsm forum --help`. */
 	summary: string;
-	/** Usage and examples, shown by `metawsm forum NAME --help`. */
-	usage: string;
+	/** Usage and examples, shown by `metawsm forum NAME --help`; a function when help depends on the flags or env (dash reads its config). */
+	usage: string | ((input: {flags: Flags; env: NodeJS.ProcessEnv}) => string);
 	/** Flags besides the common ones (--db, --json, --policy, --redis, --remote, --help). */
 	flags: Record<string, FlagSpec>;
 	/** The flag a lone positional argument fills (`backup FILE`); others take none. */

@@ -55,10 +55,10 @@ function flagHelp(flags: Record<string, FlagSpec>): string {
 	return entries.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`).join('\n');
 }
 
-function commandHelp(command: CommandSpec): string {
+function commandHelp(command: CommandSpec, flags: Flags, env: NodeJS.ProcessEnv): string {
 	return `${command.summary}
 
-Usage: ${command.usage}
+Usage: ${typeof command.usage === 'string' ? command.usage : command.usage({flags, env})}
 
 Flags:
 ${flagHelp(command.flags)}
@@ -133,8 +133,8 @@ export async function run(options: RunOptions): Promise<number> {
 		stdout.write(`${topHelp()}\n`);
 		return 0;
 	}
-	if (group === 'help') return help(options.argv.slice(1), stdout, early);
-	if (group === 'forum' && name === 'help') return help(['forum', ...rest], stdout, early);
+	if (group === 'help') return help(options.argv.slice(1), stdout, env, early);
+	if (group === 'forum' && name === 'help') return help(['forum', ...rest], stdout, env, early);
 	if (group === 'completion') {
 		if (isHelp(name)) {
 			stdout.write(`${COMPLETION_HELP}\n`);
@@ -175,7 +175,7 @@ export async function run(options: RunOptions): Promise<number> {
 			return 0;
 		}
 		if (flags['help'] === true) {
-			stdout.write(`${commandHelp(command)}\n`);
+			stdout.write(`${commandHelp(command, flags, env)}\n`);
 			return 0;
 		}
 		// A command that takes one positional value (backup FILE) gets it as that flag.
@@ -195,7 +195,7 @@ export async function run(options: RunOptions): Promise<number> {
 }
 
 /** `metawsm help [forum] [command]`, `metawsm forum help [command]`, `metawsm help completion`. */
-function help(args: string[], stdout: Output, early: (message: string, code?: string) => number): number {
+function help(args: string[], stdout: Output, env: NodeJS.ProcessEnv, early: (message: string, code?: string) => number): number {
 	const words = args[0] === 'forum' ? args.slice(1) : args;
 	const [topic] = words;
 	if (topic === undefined || topic === 'help' || topic === 'forum') {
@@ -211,6 +211,6 @@ function help(args: string[], stdout: Output, early: (message: string, code?: st
 		const near = closest(topic, FORUM_NAMES);
 		return early(`no help for "${topic.slice(0, 40)}"${near ? `; did you mean \`metawsm forum help ${near}\`?` : `; commands: ${FORUM_NAMES.join(', ')}`}`, 'unknown_command');
 	}
-	stdout.write(`${commandHelp(command)}\n`);
+	stdout.write(`${commandHelp(command, {}, env)}\n`);
 	return 0;
 }

@@ -12,11 +12,11 @@ import {safeText} from '../text/safe-text.js';
 import {jumpToPane} from '../tmux/pane.js';
 import {decisionContextOf} from './agent-pane.js';
 import {agentPaneRows, buildFrame, detailMax, frameText, layout, queueRows, type FrameInput} from './frame.js';
-import {keyName} from './keymap.js';
+import {KEYMAP, keyName, type KeyBinding} from './keymap.js';
 import {describeError, dispatchPatiently} from './patient-dispatch.js';
 import {buildQueue, SECTIONS, type Queue} from './queue-model.js';
 import type {Snapshot} from './snapshot.js';
-import {cursorOf, initialState, modeOf, update, writeName, type DashState, type Effect, type Input, type World} from './state.js';
+import {cursorOf, initialState, modeOf, update, writeName, type BulkResult, type DashState, type Effect, type Input, type World, type WriteOutcome} from './state.js';
 import {useBell} from './use-bell.js';
 import {useClock} from './use-clock.js';
 import {useAgentPane} from './use-agent-pane.js';
@@ -35,6 +35,8 @@ export interface DashAppProps {
 	/** The first selected thread's detail, loaded with the snapshot: the first frame shows its preview. */
 	initialDetail?: ThreadDetail;
 	theme?: Theme;
+	/** The key registry in force (a config applied); default the registry's own keys. */
+	keymap?: readonly KeyBinding[];
 	/** Fixed pane size (tests); default the terminal's. */
 	columns?: number;
 	rows?: number;
@@ -64,11 +66,12 @@ export interface DashAppProps {
 
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
-/** One character of a chunk as the key it is: `\r` Enter, `\t` Tab, DEL Backspace, ^A `ctrl+a`. */
+/** One character of a chunk as the key it is: `\r` Enter, `\t` Tab, DEL Backspace, ` ` Space, ^A `ctrl+a`. */
 function charKey(char: string): string {
 	if (char === '\r' || char === '\n') return 'enter';
 	if (char === '\t') return 'tab';
 	if (char === '\u007f' || char === '\b') return 'backspace';
+	if (char === ' ') return 'space';
 	const code = char.codePointAt(0)!;
 	if (code >= 1 && code <= 26) return `ctrl+${String.fromCharCode(code + 96)}`;
 	return char;
@@ -138,6 +141,7 @@ export function DashApp(props: DashAppProps) {
 		detailHeight: box.detailHeight,
 		threadInView: targetId !== undefined,
 		editorAvailable: true,
+		keymap: props.keymap ?? KEYMAP,
 	};
 	const worldRef = useRef(world);
 	worldRef.current = world;
@@ -149,6 +153,8 @@ export function DashApp(props: DashAppProps) {
 		switch (effect.type) {
 			case 'write':
 				return void write(effect);
+			case 'bulk':
+				return void writeBulk(effect);
 			case 'editor': {
 				const thread = feed.threads.get(effect.threadId);
 				if (!thread) return;
@@ -219,6 +225,50 @@ export function DashApp(props: DashAppProps) {
 		});
 	};
 
+	/**
+	 * A bulk action: one dispatch per thread, each with its own command id and the version its row
+	 * showed, patient under a held lock like any write. The loop yields between writes, so keys and
+	 * frames go on with many marked threads. A lock that does not clear (or Esc) stops the rest.
+	 */
+	const writeBulk = async ({commands, spec}: Extract<Effect, {type: 'bulk'}>) => {
+		const controller = new AbortController();
+		waiting.current = controller;
+		const results: BulkResult[] = [];
+		let stopped: WriteOutcome | undefined;
+		let reported = Date.now();
+		for (const [index, command] of commands.entries()) {
+			const threadId = 'threadId' in command && command.threadId ? command.threadId : '';
+			if (stopped) {
+				results.push({threadId, outcome: stopped});
+				continue;
+			}
+			const what = writeName(command, feed.threads.get(threadId));
+			let waited = false;
+			const outcome = await dispatchPatiently(client, {...command, commandId: command.commandId ?? newCommandId()}, {
+				retryMs: props.lockRetryMs ?? 250,
+				limitMs: props.lockWaitMs ?? 30_000,
+				signal: controller.signal,
+				onWait: (elapsedMs) => {
+					waited = true;
+					apply.current({type: 'waiting', what, elapsedMs});
+				},
+			});
+			const mapped: WriteOutcome = outcome.kind === 'done' ? {kind: 'done', result: outcome.result, waited} : outcome.kind === 'locked' ? outcome : {kind: 'failed', message: describeError(outcome.error)};
+			results.push({threadId, outcome: mapped});
+			if (mapped.kind !== 'done') stopped = mapped;
+			// A turn of the event loop between writes: input and the frame are never starved.
+			await new Promise((resolve) => setImmediate(resolve));
+			if (waited || Date.now() - reported >= 100) {
+				reported = Date.now();
+				apply.current({type: 'bulkProgress', done: index + 1});
+			}
+		}
+		if (waiting.current === controller) waiting.current = undefined;
+		const landed = results.flatMap(({threadId, outcome}) => (outcome.kind === 'done' && outcome.result.ok ? [threadId] : []));
+		if (landed.length > 0) await feed.refresh(landed);
+		apply.current({type: 'bulkWritten', spec, results});
+	};
+
 	apply.current = (input: Input) => {
 		const next = update(current.current, input, worldRef.current);
 		current.current = next.state;
@@ -278,6 +328,9 @@ export function DashApp(props: DashAppProps) {
 		sla: client.sla,
 		threadOf: (id) => feed.threads.get(id),
 		agentPane: state.paneShown && shown.detail ? paneView : undefined,
+		keymap: world.keymap,
+		marked: state.marked,
+		running: state.running,
 	};
 	// Only the visible window of rows is formatted: a frame costs the same with 10 threads or 10k.
 	const lines = buildFrame(frameInput);

@@ -9,9 +9,9 @@ import type {Thread} from '../forum/types.js';
 import type {SourceInfo} from '../service/client.js';
 import type {ThreadDetail} from '../service/forum-service.js';
 import {SECTIONS, type Queue} from './queue-model.js';
-import type {Notice, Prompt, Waiting} from './state.js';
+import type {Notice, Prompt, Running, Waiting} from './state.js';
 import {truncate} from './text-fit.js';
-import type {View} from './keymap.js';
+import {keyOf, type KeyBinding, type View} from './keymap.js';
 import {helpLines} from './frame/help-pane.js';
 import {layout, MIN_COLUMNS, MIN_ROWS, type Layout} from './frame/layout.js';
 import {clip, pad, type Line} from './frame/line.js';
@@ -63,6 +63,12 @@ export interface FrameInput {
 	threadOf: (id: string) => Thread | undefined;
 	/** The agent's pane, when shown (`t`): drawn in the preview or detail instead of the conversation. */
 	agentPane?: PaneView;
+	/** Marked threads (bulk actions); the mark column shows only while some are marked. */
+	marked?: ReadonlySet<string>;
+	/** A bulk action's writes under way. */
+	running?: Running;
+	/** The key registry in force (hints, help, prompts); default the registry's own keys. */
+	keymap?: readonly KeyBinding[];
 }
 
 /** Pinned lines at the top of the thread view (the thread and its title). */
@@ -84,11 +90,11 @@ export function detailMax(input: Pick<FrameInput, 'detail' | 'now' | 'sla' | 'de
 export function buildFrame(input: FrameInput): Line[] {
 	const box = layout(input.columns, input.rows, input.queue.sections[SECTIONS[input.sectionIndex]!.id].length);
 	if (box.tooSmall) {
-		return [[{text: truncate(` pane too small (${input.columns}x${input.rows}); needs at least ${MIN_COLUMNS}x${MIN_ROWS} · q quits`, input.columns), style: 'error'}]];
+		return [[{text: truncate(` pane too small (${input.columns}x${input.rows}); needs at least ${MIN_COLUMNS}x${MIN_ROWS} · ${keyOf('quit', 'queue', input.keymap) ?? '^C'} quits`, input.columns), style: 'error'}]];
 	}
 	const lines: Line[] = [header(input), tabs(input)];
 	if (input.help) {
-		lines.push(...helpLines(input.view, input.columns, box.detailHeight).slice(0, box.detailHeight));
+		lines.push(...helpLines(input.view, input.columns, box.detailHeight, input.keymap).slice(0, box.detailHeight));
 		while (lines.length < 2 + box.detailHeight) lines.push([]);
 	} else if (input.view === 'detail') {
 		// The thread and its title stay; the conversation scrolls under them, its position on the right.

@@ -32,8 +32,8 @@ export const MODE_LABELS: Record<Mode, string> = {
 	...(Object.fromEntries(PROMPT_MODES.map(({mode, label}) => [mode, label])) as Record<Exclude<Mode, View>, string>),
 };
 
-/** A binding for "any other key" in its mode (the y/N question's No, closing the help). */
-export const ANY_KEY = '*';
+/** A binding for "any other key" in its mode (the y/N question's No, closing the help); no key is named so. */
+export const ANY_KEY = 'any';
 
 export type Action =
 	| 'down'
@@ -84,7 +84,10 @@ export type Action =
 	| 'lineEnd'
 	| 'deleteWord'
 	| 'closeHelp'
-	| 'suspend';
+	| 'suspend'
+	// marks (bulk actions)
+	| 'mark'
+	| 'markAll';
 
 export interface KeyBinding {
 	/** Key names as `keyName` produces them. */
@@ -100,9 +103,16 @@ export interface KeyBinding {
 	filterHint?: string;
 	/** Hinted only for a thread that asks this kind of question (or, `answered`, has a decision). */
 	hintWhen?: QuestionKind | 'answered';
+	/** Why a config cannot rebind it (the way out, text input, y/N…); absent: rebindable. */
+	fixed?: string;
 }
 
 const BOTH: readonly View[] = ['queue', 'detail'];
+// Keys a config cannot move, and why (the README's config section lists them).
+const DIGITS_FIXED = 'the digits are the section and option numbers';
+const INPUT_FIXED = 'keys in a text input type text; Enter sends, Esc cancels';
+const MENU_FIXED = 'in every menu Enter applies, Esc leaves and digits pick';
+const CONFIRM_FIXED = 'a y/N question is always y or anything else';
 /** Keys that work everywhere: quit and suspend the job. */
 const EVERYWHERE: readonly Mode[] = ['queue', 'detail', 'input', 'menu', 'confirm', 'kept', 'waiting', 'help'];
 
@@ -119,11 +129,11 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['pageup', 'ctrl+u'], label: 'PgUp ^U', action: 'pageUp', description: 'one page up', views: BOTH},
 	{keys: ['tab'], label: 'Tab', action: 'nextSection', description: 'next section', views: ['queue']},
 	{keys: ['shift+tab'], label: 'S-Tab', action: 'prevSection', description: 'previous section', views: ['queue']},
-	{keys: SECTION_KEYS, label: '1-6', action: 'section', description: 'jump to a section', views: ['queue']},
+	{keys: SECTION_KEYS, label: '1-6', action: 'section', description: 'jump to a section', views: ['queue'], fixed: DIGITS_FIXED},
 	{keys: ['enter'], label: 'Enter', action: 'open', description: 'open the thread: whole conversation, history', views: ['queue']},
-	{keys: ['escape'], label: 'Esc', action: 'back', description: 'back to the queue / clear the filter', views: BOTH},
+	{keys: ['escape'], label: 'Esc', action: 'back', description: 'back to the queue / clear the marks, then the filter', views: BOTH},
 	{keys: ['a'], label: 'a', action: 'answer', description: 'answer (inline; Enter sends) → answered', views: BOTH, hint: 'answer'},
-	{keys: CHOICE_KEYS, label: '1-9', action: 'choose', description: 'choice question: send that option as the answer', views: ['detail'], hint: 'choose', hintWhen: 'choice'},
+	{keys: CHOICE_KEYS, label: '1-9', action: 'choose', description: 'choice question: send that option as the answer', views: ['detail'], hint: 'choose', hintWhen: 'choice', fixed: DIGITS_FIXED},
 	{keys: ['y'], label: 'y', action: 'approve', description: 'approval question: approve (optional reason, Enter sends)', views: BOTH, hint: 'approve', hintWhen: 'approval'},
 	{keys: ['n'], label: 'n', action: 'deny', description: 'approval question: deny (optional reason, Enter sends)', views: BOTH, hint: 'deny', hintWhen: 'approval'},
 	{keys: ['M'], label: 'M', action: 'amend', description: 'amend the current answer (history keeps both)', views: BOTH, hint: 'amend', hintWhen: 'answered'},
@@ -135,34 +145,36 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['c'], label: 'c', action: 'close', description: 'close (asks; default No)', views: BOTH, hint: 'close'},
 	{keys: ['t'], label: 't', action: 'agentPane', description: "show / hide the agent's tmux pane (live) beside its question", views: BOTH},
 	{keys: ['T'], label: 'T', action: 'jumpToPane', description: "jump to the agent's tmux pane (come back: tmux switch-client -l, prefix L)", views: BOTH},
+	{keys: ['space'], label: 'Space', action: 'mark', description: 'mark / unmark the thread (then the next row); A p s c act on all marked', views: ['queue']},
+	{keys: ['*'], label: '*', action: 'markAll', description: 'mark every thread shown (section and filter); again: unmark them', views: ['queue']},
 	{keys: ['/'], label: '/', action: 'filter', description: 'filter by title, body, ticket, agent (Esc clears)', views: ['queue'], hint: 'filter'},
 	{keys: ['?'], label: '?', action: 'help', description: 'this help', views: BOTH, hint: 'help'},
 	{keys: ['q'], label: 'q', action: 'quit', description: 'quit (terminal restored)', views: BOTH, hint: 'quit'},
-	{keys: ['ctrl+c'], label: '^C', action: 'quit', description: 'quit, from anywhere (terminal restored)', views: EVERYWHERE},
-	{keys: ['ctrl+z'], label: '^Z', action: 'suspend', description: 'suspend to the shell (fg brings it back)', views: EVERYWHERE},
+	{keys: ['ctrl+c'], label: '^C', action: 'quit', description: 'quit, from anywhere (terminal restored)', views: EVERYWHERE, fixed: 'Ctrl-C always quits'},
+	{keys: ['ctrl+z'], label: '^Z', action: 'suspend', description: 'suspend to the shell (fg brings it back)', views: EVERYWHERE, fixed: 'Ctrl-Z always suspends'},
 
-	{keys: ['enter'], label: 'Enter', action: 'submit', description: 'send (filter: keep it)', views: ['input'], hint: 'send', filterHint: 'keep'},
-	{keys: ['escape'], label: 'Esc', action: 'cancel', description: 'cancel (filter: clear it, back where you were)', views: ['input'], hint: 'cancel', filterHint: 'clear'},
-	{keys: ['left'], label: '←', action: 'cursorLeft', description: 'move the cursor left', views: ['input']},
-	{keys: ['right'], label: '→', action: 'cursorRight', description: 'move the cursor right', views: ['input']},
-	{keys: ['home', 'ctrl+a'], label: 'Home ^A', action: 'lineStart', description: 'to the start of the input', views: ['input']},
-	{keys: ['end', 'ctrl+e'], label: 'End ^E', action: 'lineEnd', description: 'to the end of the input', views: ['input']},
-	{keys: ['backspace', 'delete'], label: 'Bksp', action: 'deleteChar', description: 'delete the character before the cursor', views: ['input']},
-	{keys: ['ctrl+w'], label: '^W', action: 'deleteWord', description: 'delete the word before the cursor', views: ['input']},
-	{keys: ['ctrl+u'], label: '^U', action: 'clearInput', description: 'delete everything before the cursor', views: ['input']},
-	{keys: CHOICE_KEYS, label: '1-9', action: 'pickChoice', description: 'empty answer to a choice question: send that option', views: ['input']},
+	{keys: ['enter'], label: 'Enter', action: 'submit', description: 'send (filter: keep it)', views: ['input'], hint: 'send', filterHint: 'keep', fixed: INPUT_FIXED},
+	{keys: ['escape'], label: 'Esc', action: 'cancel', description: 'cancel (filter: clear it, back where you were)', views: ['input'], hint: 'cancel', filterHint: 'clear', fixed: INPUT_FIXED},
+	{keys: ['left'], label: '←', action: 'cursorLeft', description: 'move the cursor left', views: ['input'], fixed: INPUT_FIXED},
+	{keys: ['right'], label: '→', action: 'cursorRight', description: 'move the cursor right', views: ['input'], fixed: INPUT_FIXED},
+	{keys: ['home', 'ctrl+a'], label: 'Home ^A', action: 'lineStart', description: 'to the start of the input', views: ['input'], fixed: INPUT_FIXED},
+	{keys: ['end', 'ctrl+e'], label: 'End ^E', action: 'lineEnd', description: 'to the end of the input', views: ['input'], fixed: INPUT_FIXED},
+	{keys: ['backspace', 'delete'], label: 'Bksp', action: 'deleteChar', description: 'delete the character before the cursor', views: ['input'], fixed: INPUT_FIXED},
+	{keys: ['ctrl+w'], label: '^W', action: 'deleteWord', description: 'delete the word before the cursor', views: ['input'], fixed: INPUT_FIXED},
+	{keys: ['ctrl+u'], label: '^U', action: 'clearInput', description: 'delete everything before the cursor', views: ['input'], fixed: INPUT_FIXED},
+	{keys: CHOICE_KEYS, label: '1-9', action: 'pickChoice', description: 'empty answer to a choice question: send that option', views: ['input'], fixed: INPUT_FIXED},
 	{keys: ['right', 'down', 'l', 'j', 'tab'], label: '→ j Tab', action: 'menuNext', description: 'next option', views: ['menu']},
 	{keys: ['left', 'up', 'h', 'k', 'shift+tab'], label: '← k', action: 'menuPrev', description: 'previous option', views: ['menu']},
-	{keys: CHOICE_KEYS, label: '1-9', action: 'menuPick', description: 'apply that option', views: ['menu'], hint: 'pick'},
-	{keys: ['enter'], label: 'Enter', action: 'submit', description: 'apply the highlighted option', views: ['menu'], hint: 'apply'},
-	{keys: ['escape'], label: 'Esc', action: 'cancel', description: 'leave the menu', views: ['menu'], hint: 'cancel'},
-	{keys: ['y', 'Y'], label: 'y', action: 'confirmYes', description: 'yes, do it', views: ['confirm'], hint: 'yes'},
-	{keys: ['n', 'N', 'enter', 'escape', ANY_KEY], label: 'n Enter', action: 'confirmNo', description: 'no (also any other key)', views: ['confirm'], hint: 'no'},
+	{keys: CHOICE_KEYS, label: '1-9', action: 'menuPick', description: 'apply that option', views: ['menu'], hint: 'pick', fixed: MENU_FIXED},
+	{keys: ['enter'], label: 'Enter', action: 'submit', description: 'apply the highlighted option', views: ['menu'], hint: 'apply', fixed: MENU_FIXED},
+	{keys: ['escape'], label: 'Esc', action: 'cancel', description: 'leave the menu', views: ['menu'], hint: 'cancel', fixed: MENU_FIXED},
+	{keys: ['y', 'Y'], label: 'y', action: 'confirmYes', description: 'yes, do it', views: ['confirm'], hint: 'yes', fixed: CONFIRM_FIXED},
+	{keys: ['n', 'N', 'enter', 'escape', ANY_KEY], label: 'n Enter', action: 'confirmNo', description: 'no (also any other key)', views: ['confirm'], hint: 'no', fixed: CONFIRM_FIXED},
 	{keys: ['p'], label: 'p', action: 'keptPost', description: 'send the kept text as a plain post', views: ['kept'], hint: 'post'},
 	{keys: ['e'], label: 'e', action: 'keptEdit', description: 'edit the kept text again', views: ['kept'], hint: 'edit'},
 	{keys: ['d'], label: 'd', action: 'keptDiscard', description: 'discard the kept text (asks y/N)', views: ['kept'], hint: 'discard'},
-	{keys: ['escape'], label: 'Esc', action: 'cancelWait', description: 'stop waiting for the database (text kept)', views: ['waiting']},
-	{keys: [ANY_KEY], label: 'any', action: 'closeHelp', description: 'close this help', views: ['help']},
+	{keys: ['escape'], label: 'Esc', action: 'cancelWait', description: 'stop waiting for the database (text kept)', views: ['waiting'], fixed: 'Esc always stops waiting'},
+	{keys: [ANY_KEY], label: 'any', action: 'closeHelp', description: 'close this help', views: ['help'], fixed: 'any key closes the help'},
 ];
 
 /** One name per key press: `j`, `G`, `enter`, `shift+tab`, `ctrl+c`, `pagedown`… */
@@ -181,7 +193,68 @@ export function keyName(input: string, key: Key): string {
 	if (key.backspace) return 'backspace';
 	if (key.delete) return 'delete';
 	if (key.ctrl) return `ctrl+${input}`;
+	if (input === ' ') return 'space';
 	return input;
+}
+
+/** Named keys as `keyName` produces them, and how help writes each. */
+const NAMED_KEYS: Record<string, string> = {
+	enter: 'Enter',
+	escape: 'Esc',
+	tab: 'Tab',
+	'shift+tab': 'S-Tab',
+	space: 'Space',
+	backspace: 'Bksp',
+	delete: 'Del',
+	up: '↑',
+	down: '↓',
+	left: '←',
+	right: '→',
+	home: 'Home',
+	end: 'End',
+	pageup: 'PgUp',
+	pagedown: 'PgDn',
+};
+/** Other spellings a config may use for a named key. */
+const KEY_ALIASES: Record<string, string> = {esc: 'escape', return: 'enter', bksp: 'backspace', del: 'delete', pgup: 'pageup', pgdn: 'pagedown', 's-tab': 'shift+tab', ' ': 'space'};
+/** Ctrl letters a terminal sends as another key's byte: they never arrive as themselves. */
+const CTRL_ALIASES: Record<string, string> = {h: 'backspace', i: 'tab', j: 'enter', m: 'enter'};
+
+/** The key-name syntax, for error messages and the README. */
+export const KEY_NAME_SYNTAX = 'a single character (x, X, *, ?), enter, esc, tab, shift+tab, space, backspace, delete, up, down, left, right, home, end, pageup, pagedown, or ctrl+a … ctrl+z';
+
+const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/** A key name as a config writes it (`x`, `Enter`, `esc`, `ctrl+x`) in `keyName`'s terms, or why it is not one. */
+export function parseKeyName(text: string): {key: string} | {error: string} {
+	const lower = text.toLowerCase();
+	// Own properties only: `constructor` or `toString` is no key.
+	const named = Object.hasOwn(KEY_ALIASES, lower) ? KEY_ALIASES[lower]! : lower;
+	if (Object.hasOwn(NAMED_KEYS, named)) return {key: named};
+	const ctrl = /^(?:ctrl|control|c)[+-](.)$/i.exec(text);
+	if (ctrl) {
+		const letter = ctrl[1]!.toLowerCase();
+		if (!/^[a-z]$/.test(letter)) return {error: `ctrl+ takes a letter a-z, not "${ctrl[1]}"`};
+		if (Object.hasOwn(CTRL_ALIASES, letter)) return {error: `ctrl+${letter} arrives as ${CTRL_ALIASES[letter]} (the terminal sends the same byte); use ${CTRL_ALIASES[letter]}`};
+		return {key: `ctrl+${letter}`};
+	}
+	const graphemes = [...segmenter.segment(text)];
+	// eslint-disable-next-line no-control-regex
+	if (graphemes.length === 1 && !/[\u0000-\u001f\u007f-\u009f]/.test(text)) return {key: text};
+	return {error: 'not a key name'};
+}
+
+/** How help and hints write one key: `Enter`, `^X`, `↑`, `x`. */
+export function keyLabel(name: string): string {
+	if (Object.hasOwn(NAMED_KEYS, name)) return NAMED_KEYS[name]!;
+	if (name.startsWith('ctrl+')) return `^${name.slice(5).toUpperCase()}`;
+	return name;
+}
+
+/** The first key of an action in a mode, as hints write it (`x` once answer is bound to x); undefined when unbound. */
+export function keyOf(action: Action, mode: Mode, keymap: readonly KeyBinding[] = KEYMAP): string | undefined {
+	const binding = keymap.find((candidate) => candidate.action === action && candidate.views.includes(mode));
+	return binding?.keys[0] === undefined ? undefined : keyLabel(binding.keys[0]);
 }
 
 /** The binding for a key in a view or mode, if any: its own, else the mode's any-key binding. */
@@ -196,8 +269,8 @@ export function bindingsOf(mode: Mode, keymap: readonly KeyBinding[] = KEYMAP): 
 }
 
 /** `Enter send · Esc cancel`: a bottom-line mode's hinted keys, from the registry. */
-export function modeHints(mode: Exclude<Mode, View>, options: {filter?: boolean} = {}): string {
-	return bindingsOf(mode)
+export function modeHints(mode: Exclude<Mode, View>, options: {filter?: boolean; keymap?: readonly KeyBinding[]} = {}): string {
+	return bindingsOf(mode, options.keymap)
 		.filter((binding) => binding.hint)
 		.map((binding) => `${binding.label.split(' ')[0]} ${options.filter ? (binding.filterHint ?? binding.hint) : binding.hint}`)
 		.join(' · ');
@@ -230,9 +303,9 @@ export interface HintContext {
 /** `a answer  e editor …` for the hint bar, from the registry; question keys only where they apply. */
 export function hintBar(view: View, context: HintContext = {}, keymap: readonly KeyBinding[] = KEYMAP): {key: string; word: string}[] {
 	return keymap
-		.filter((binding) => binding.hint && binding.views.includes(view))
+		.filter((binding) => binding.hint && binding.keys.length > 0 && binding.views.includes(view))
 		.filter((binding) => binding.hintWhen === undefined || (binding.hintWhen === 'answered' ? context.answered === true : binding.hintWhen === context.question))
-		.map((binding) => ({key: binding.action === 'choose' ? `1-${context.choices ?? 9}` : binding.keys[0]!, word: binding.hint!}));
+		.map((binding) => ({key: binding.action === 'choose' ? `1-${context.choices ?? 9}` : keyLabel(binding.keys[0]!), word: binding.hint!}));
 }
 
 /** The whole keyboard as plain text for `dash --help`: `  j ↓        next thread …`, grouped by where the keys work. */

@@ -12,7 +12,9 @@ import type {Policy} from '../policy/policy.js';
 import {localClient, type ForumClient} from '../service/client.js';
 import {escalateDue} from '../service/escalation.js';
 import {ForumService} from '../service/forum-service.js';
+import type {ThemeName} from './dash-config.js';
 import {DEMO, seedDemo, startSimulation} from './demo.js';
+import type {KeyBinding} from './keymap.js';
 import {buildFrame, frameText} from './frame.js';
 import {DASH_BUSY_TIMEOUT_MS} from './patient-dispatch.js';
 import {buildQueue} from './queue-model.js';
@@ -37,8 +39,10 @@ export interface DashOptions {
 	demo?: {db?: string};
 	/** Ring the terminal bell on new escalations. */
 	bell: boolean;
-	/** Draw colours (off for NO_COLOR). */
-	color: boolean;
+	/** How to draw: the config's theme, else mono for NO_COLOR, else colour. */
+	theme: ThemeName;
+	/** The key registry in force (the config applied). */
+	keymap: readonly KeyBinding[];
 	/** The size `once` draws at when stdout is not a terminal (COLUMNS/LINES). */
 	onceSize?: {columns?: number; rows?: number};
 	stdin: NodeJS.ReadStream;
@@ -168,7 +172,8 @@ async function runLive(options: DashOptions, client: ForumClient, snapshot: Snap
 				operator,
 				initial: snapshot,
 				initialDetail,
-				theme: options.color ? 'color' : 'mono',
+				theme: options.theme,
+				keymap: options.keymap,
 				bell: options.bell ? () => void stdout.write('\u0007') : undefined,
 				alternateScreen: true,
 				onResume: () => redraw.clear(),

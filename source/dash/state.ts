@@ -7,10 +7,10 @@
 import {decisionHeadline, decisionOf} from '../forum/answers.js';
 import {formatAge} from '../forum/age.js';
 import {allowedTransitions} from '../forum/rules.js';
-import {ACTOR_TYPES, PRIORITIES, type Actor, type ActorType, type Thread} from '../forum/types.js';
+import {ACTOR_TYPES, PRIORITIES, THREAD_STATES, type Actor, type ActorType, type Thread} from '../forum/types.js';
 import type {CommandInput, DispatchResult} from '../service/forum-service.js';
 import {safeLine} from '../text/safe-text.js';
-import {bindingFor, type Action, type Mode, type View} from './keymap.js';
+import {bindingFor, keyOf, type Action, type KeyBinding, type Mode, type View} from './keymap.js';
 import {nextNeedingHuman, SECTIONS, type Queue, type QueueEntry} from './queue-model.js';
 import {deleteBefore, deleteWordBefore, insertAt, nextBoundary, previousBoundary} from './line-edit.js';
 
@@ -31,6 +31,12 @@ export interface KeptText {
 	intent?: AnswerIntent;
 }
 
+/** A thread a bulk action acts on, with the version its row showed when the action started. */
+export interface Target {
+	threadId: string;
+	version: number;
+}
+
 /**
  * What is being typed or chosen on the prompt line. `version` is the thread's last sequence
  * as shown when the prompt opened: the write carries it as `ifVersion`. `cursor` is where the
@@ -42,6 +48,10 @@ export type Prompt =
 	| {kind: 'menu'; purpose: 'state' | 'priority' | 'amend'; threadId: string; options: readonly string[]; index: number; version: number}
 	| {kind: 'confirm'; purpose: 'close'; threadId: string; version: number}
 	| {kind: 'confirm'; purpose: 'discard'; threadId?: undefined; kept: KeptText}
+	// Bulk: the marked threads, each with its own version.
+	| {kind: 'text'; purpose: 'bulkAssign'; threadId?: undefined; targets: readonly Target[]; value: string; cursor: number}
+	| {kind: 'menu'; purpose: 'bulkState' | 'bulkPriority'; threadId?: undefined; targets: readonly Target[]; options: readonly string[]; index: number}
+	| {kind: 'confirm'; purpose: 'bulkClose'; threadId?: undefined; targets: readonly Target[]}
 	| {kind: 'kept'; threadId?: undefined; kept: KeptText};
 
 /** A write that is waiting for another process to release the database. */
@@ -49,6 +59,26 @@ export interface Waiting {
 	/** `answer OPS-7`. */
 	what: string;
 	elapsedMs: number;
+}
+
+/** A bulk action under way: how many of its writes are done. */
+export interface Running {
+	/** `close 3 threads`. */
+	what: string;
+	done: number;
+	total: number;
+}
+
+/** What a bulk action says when it is done: `closed 2 · refused 1: …`. */
+export interface BulkSpec {
+	/** `closed`, `assigned to ops`, `→ triaged`, `priority high`. */
+	done: string;
+	what: string;
+}
+
+export interface BulkResult {
+	threadId: string;
+	outcome: WriteOutcome;
 }
 
 export interface Notice {
@@ -79,6 +109,10 @@ export interface DashState {
 	waiting: Waiting | undefined;
 	/** After an answer or a close: the order before it, to move on to the next thread needing a human. */
 	moveOn: {before: readonly string[]; actedId: string} | undefined;
+	/** Marked threads (Space, `*`): A p s c act on all of them. Always among the rows shown. */
+	marked: ReadonlySet<string>;
+	/** A bulk action's writes under way. */
+	running: Running | undefined;
 }
 
 /** What the reducer may read besides the state: pure facts of the moment. */
@@ -97,6 +131,8 @@ export interface World {
 	/** Whether a thread is in view (the preview has room, or the thread view is open): `t` needs one. */
 	threadInView: boolean;
 	editorAvailable: boolean;
+	/** The key registry in force (the config applied); default the registry's own keys. */
+	keymap?: readonly KeyBinding[];
 }
 
 /** What a write does besides dispatching: its confirmation, and the text to keep if it does not land. */
@@ -129,10 +165,14 @@ export type Input =
 	| {type: 'editorFailed'; threadId: string; initial?: string; intent: AnswerIntent; message: string}
 	/** The data changed: keep the cursor on its thread, and move on after an answer or a close. */
 	| {type: 'queueChanged'}
-	| {type: 'notice'; notice: Notice | undefined};
+	| {type: 'notice'; notice: Notice | undefined}
+	| {type: 'bulkProgress'; done: number}
+	| {type: 'bulkWritten'; spec: BulkSpec; results: readonly BulkResult[]};
 
 export type Effect =
 	| {type: 'write'; command: CommandInput; spec: WriteSpec; order: readonly string[]}
+	/** One write per command, in order, each with its own command id; the outcomes come back as `bulkWritten`. */
+	| {type: 'bulk'; commands: readonly CommandInput[]; spec: BulkSpec}
 	| {type: 'editor'; threadId: string; version: number; initial?: string; intent: AnswerIntent}
 	| {type: 'cancelWait'}
 	| {type: 'refresh'; threadIds: string[]}
@@ -164,8 +204,12 @@ export function initialState(queue?: Queue): DashState {
 		notice: undefined,
 		waiting: undefined,
 		moveOn: undefined,
+		marked: NO_MARKS,
+		running: undefined,
 	};
 }
+
+const NO_MARKS: ReadonlySet<string> = new Set();
 
 /** The key mode the state puts the keyboard in. */
 export function modeOf(state: Pick<DashState, 'help' | 'prompt' | 'view' | 'waiting'>): Mode {
@@ -255,6 +299,25 @@ interface Step {
 const say = (state: DashState, text: string, tone: Notice['tone'] = 'error'): DashState => ({...state, notice: {text, tone}});
 
 export function update(state: DashState, input: Input, world: World): Update {
+	const next = step(state, input, world);
+	return next.state.marked.size === 0 ? next : pruneMarks(next, input, world);
+}
+
+/** Marks stay only on rows shown (section and filter): a bulk action never acts on a thread out of sight. */
+function pruneMarks(next: Update, input: Input, world: World): Update {
+	const {state} = next;
+	const shown = new Set(entriesOf(state, world).map((entry) => entry.thread.id));
+	const dropped = [...state.marked].filter((id) => !shown.has(id));
+	if (dropped.length === 0) return next;
+	const marked = new Set([...state.marked].filter((id) => shown.has(id)));
+	// Said once, unless the operator is being told something else or a bulk action is moving them.
+	const quiet = state.notice !== undefined || state.running !== undefined || input.type === 'bulkWritten';
+	const tickets = dropped.slice(0, 3).map((id) => safeLine(world.thread(id)?.ticket ?? id)).join(', ');
+	const notice: Notice | undefined = quiet ? state.notice : {text: `${dropped.length} ${dropped.length === 1 ? 'mark' : 'marks'} dropped: ${tickets}${dropped.length > 3 ? ' …' : ''} no longer shown here`, tone: 'info'};
+	return {state: {...state, marked, notice}, effects: next.effects};
+}
+
+function step(state: DashState, input: Input, world: World): Update {
 	const step: Step = {state, effects: []};
 	switch (input.type) {
 		case 'key':
@@ -266,8 +329,9 @@ export function update(state: DashState, input: Input, world: World): Update {
 				state: {
 					...state,
 					waiting: {what: input.what, elapsedMs: input.elapsedMs},
-					// The prompt gives way: keys move around the queue while the write waits.
-					prompt: state.waiting || state.prompt?.kind !== 'text' || state.prompt.purpose === 'filter' ? state.prompt : undefined,
+					// The prompt of the waiting write gives way: keys move around the queue while it waits.
+					// (A bulk action's writes come from no prompt: one typed meanwhile stays.)
+					prompt: state.waiting || state.running || state.prompt?.kind !== 'text' || state.prompt.purpose === 'filter' ? state.prompt : undefined,
 				},
 				effects: [],
 			};
@@ -293,6 +357,11 @@ export function update(state: DashState, input: Input, world: World): Update {
 			return queueChanged(step, world);
 		case 'notice':
 			return {state: {...state, notice: input.notice}, effects: []};
+		case 'bulkProgress':
+			// A write that waited has landed by now: the status line stops saying so.
+			return {state: {...state, waiting: undefined, running: state.running ? {...state.running, done: input.done} : undefined}, effects: []};
+		case 'bulkWritten':
+			return bulkWritten(step, input, world);
 	}
 }
 
@@ -313,12 +382,12 @@ function queueChanged(step: Step, world: World): Update {
 function onKey(step: Step, name: string, text: string, world: World): Update {
 	const {state} = step;
 	const mode = modeOf(state);
-	const action = bindingFor(name, mode)?.action;
+	const action = bindingFor(name, mode, world.keymap)?.action;
 	if (action === 'quit' && name === 'ctrl+c') return {state, effects: [{type: 'quit'}]};
 	if (action === 'suspend') return {state, effects: [{type: 'suspend'}]};
 	if (mode === 'help') return {state: {...state, help: false}, effects: []};
 	if (state.prompt) return onPromptKey(step, state.prompt, name, text, action, world);
-	if (state.waiting && bindingFor(name, 'waiting')?.action === 'cancelWait') return {state, effects: [{type: 'cancelWait'}]};
+	if (state.waiting && bindingFor(name, 'waiting', world.keymap)?.action === 'cancelWait') return {state, effects: [{type: 'cancelWait'}]};
 	if (!action) return step;
 	return runAction({state: {...state, notice: undefined}, effects: []}, action, name, world);
 }
@@ -403,6 +472,7 @@ function runAction(step: Step, action: Action, name: string, world: World): Upda
 			if (!cursor.thread) return {state: say(state, 'no thread selected'), effects: []};
 			return {state: {...state, view: 'detail', openId: cursor.thread.id, selectedId: cursor.thread.id, lastIndex: cursor.index, detailScroll: 0}, effects: []};
 		case 'back':
+			if (state.marked.size > 0) return {state: {...state, marked: NO_MARKS, notice: {text: 'marks cleared', tone: 'info'}}, effects: []};
 			if (state.filter === '') return step;
 			return {state: {...refilter(state, world, ''), filterFrom: undefined, notice: {text: 'filter cleared', tone: 'info'}}, effects: []};
 		case 'filter':
@@ -413,25 +483,41 @@ function runAction(step: Step, action: Action, name: string, world: World): Upda
 		case 'help':
 			return {state: {...state, help: true}, effects: []};
 		case 'agentPane':
-			if (!state.paneShown && !world.threadInView) return {state: say(state, 'no room for the preview here; open the thread (Enter), then t', 'info'), effects: []};
+			if (!state.paneShown && !world.threadInView) {
+				return {state: say(state, `no room for the preview here; open the thread (${keyOf('open', 'queue', world.keymap) ?? 'open'}), then ${keyOf('agentPane', 'detail', world.keymap) ?? 't'}`, 'info'), effects: []};
+			}
 			return {state: {...state, paneShown: !state.paneShown}, effects: []};
 		case 'jumpToPane':
 			return {state, effects: [{type: 'jumpToPane'}]};
 		case 'quit':
 			return {state, effects: [{type: 'quit'}]};
+		case 'mark': {
+			if (!cursor.thread) return {state: say(state, 'no thread selected'), effects: []};
+			const marked = new Set(state.marked);
+			if (!marked.delete(cursor.thread.id)) marked.add(cursor.thread.id);
+			return {state: {...select(state, world, cursor.index + 1, state.offset + 1), marked}, effects: []};
+		}
+		case 'markAll': {
+			const ids = entriesOf(state, world).map((entry) => entry.thread.id);
+			if (ids.length === 0) return {state: say(state, 'no threads shown to mark', 'info'), effects: []};
+			const all = ids.every((id) => state.marked.has(id));
+			return {state: {...state, marked: all ? NO_MARKS : new Set(ids), notice: {text: all ? `unmarked ${ids.length}` : `marked all ${ids.length} shown`, tone: 'info'}}, effects: []};
+		}
 		default:
+			if (state.view === 'queue' && state.marked.size > 0 && BULK_ACTIONS.includes(action)) return startBulk(step, action, world);
 			return startAction(step, action, actingOn(state, world), name, world);
 	}
 }
 
 /** A thread's refusal before any write: closed, or (for answers) already decided. */
-function refuseEarly(thread: Thread, world: World, options: {answering?: boolean} = {}): string | undefined {
+function refuseEarly(thread: Thread, state: DashState, world: World, options: {answering?: boolean} = {}): string | undefined {
 	const ticket = safeLine(thread.ticket);
 	if (thread.state === 'closed') return `${ticket} is closed; a closed thread takes no posts, answers or changes`;
 	const decision = options.answering && thread.state === 'answered' ? decisionOf(thread) : null;
 	if (decision) {
 		const ago = formatAge(Date.parse(world.now) - Date.parse(decision.at));
-		return `${ticket} is already answered by ${safeLine(decision.author.name)} ${ago} ago (${safeLine(decisionHeadline(decision).slice(0, 40))}); M amends it`;
+		const amend = keyOf('amend', state.view, world.keymap);
+		return `${ticket} is already answered by ${safeLine(decision.author.name)} ${ago} ago (${safeLine(decisionHeadline(decision).slice(0, 40))})${amend ? `; ${amend} amends it` : ''}`;
 	}
 	return undefined;
 }
@@ -459,43 +545,44 @@ function startAction(step: Step, action: Action, thread: Thread | undefined, nam
 	const ticket = safeLine(thread.ticket);
 	const version = thread.lastSequence;
 	const open = (prompt: Prompt): Update => ({state: {...state, prompt}, effects: []});
+	const key = (name: Action) => keyOf(name, state.view, world.keymap) ?? `(${name}: no key)`;
 	const refused = (text: string | undefined): Update | undefined => (text ? {state: say(state, text), effects: []} : undefined);
 	switch (action) {
 		case 'answer':
-			return refused(refuseEarly(thread, world, {answering: true})) ?? open(textPrompt({kind: 'text', purpose: 'answer', threadId: thread.id, value: '', version}));
+			return refused(refuseEarly(thread, state, world, {answering: true})) ?? open(textPrompt({kind: 'text', purpose: 'answer', threadId: thread.id, value: '', version}));
 		case 'post':
-			return refused(refuseEarly(thread, world)) ?? open(textPrompt({kind: 'text', purpose: 'post', threadId: thread.id, value: '', version}));
+			return refused(refuseEarly(thread, state, world)) ?? open(textPrompt({kind: 'text', purpose: 'post', threadId: thread.id, value: '', version}));
 		case 'choose': {
 			const question = thread.question;
-			if (question.kind !== 'choice') return {state: say(state, `${ticket} is not a choice question (it asks ${question.kind === 'approval' ? 'for an approval: y or n' : 'for text: a'})`), effects: []};
+			if (question.kind !== 'choice') return {state: say(state, `${ticket} is not a choice question (it asks ${question.kind === 'approval' ? `for an approval: ${key('approve')} or ${key('deny')}` : `for text: ${key('answer')}`})`), effects: []};
 			const index = Number(name);
 			if (index > question.choices.length) return {state: say(state, `${ticket} offers ${question.choices.length} options: ${choiceList(question)}`), effects: []};
-			return refused(refuseEarly(thread, world, {answering: true})) ?? sendChoice(step, thread, index, version, world);
+			return refused(refuseEarly(thread, state, world, {answering: true})) ?? sendChoice(step, thread, index, version, world);
 		}
 		case 'approve':
 		case 'deny':
 			if (thread.question.kind !== 'approval') {
 				return {
-					state: say(state, `${ticket} is not an approval question (it asks ${thread.question.kind === 'choice' ? 'a choice: a or 1-9 in the thread' : 'for text: a'}); nothing sent`),
+					state: say(state, `${ticket} is not an approval question (it asks ${thread.question.kind === 'choice' ? `a choice: ${key('answer')} or 1-9 in the thread` : `for text: ${key('answer')}`}); nothing sent`),
 					effects: [],
 				};
 			}
 			return (
-				refused(refuseEarly(thread, world, {answering: true})) ??
+				refused(refuseEarly(thread, state, world, {answering: true})) ??
 				open(textPrompt({kind: 'text', purpose: 'answer', threadId: thread.id, value: '', version, intent: {approved: action === 'approve'}}))
 			);
 		case 'amend': {
-			const early = refused(refuseEarly(thread, world));
+			const early = refused(refuseEarly(thread, state, world));
 			if (early) return early;
 			const decision = thread.state === 'answered' ? decisionOf(thread) : null;
-			if (!decision) return {state: say(state, `${ticket} has no answer to amend; answer it with a`), effects: []};
+			if (!decision) return {state: say(state, `${ticket} has no answer to amend; answer it with ${key('answer')}`), effects: []};
 			if (thread.question.kind === 'approval') return open({kind: 'menu', purpose: 'amend', threadId: thread.id, options: ['approve', 'deny'], index: decision.approved ? 1 : 0, version});
 			const value = decision.kind === 'text' ? safeLine(decision.body) : '';
 			return open(textPrompt({kind: 'text', purpose: 'answer', threadId: thread.id, value, version, intent: {amend: true}}));
 		}
 		case 'assign':
 			// Empty: Enter assigns to me (the prompt says so); typing gives another name, never "rootalice".
-			return refused(refuseEarly(thread, world)) ?? open(textPrompt({kind: 'text', purpose: 'assign', threadId: thread.id, value: '', version}));
+			return refused(refuseEarly(thread, state, world)) ?? open(textPrompt({kind: 'text', purpose: 'assign', threadId: thread.id, value: '', version}));
 		case 'state': {
 			if (thread.state === 'closed') return {state: say(state, `${ticket} is closed; no state change is allowed from there`), effects: []};
 			const options = allowedTransitions(thread.state);
@@ -503,13 +590,13 @@ function startAction(step: Step, action: Action, thread: Thread | undefined, nam
 			return open({kind: 'menu', purpose: 'state', threadId: thread.id, options, index: 0, version});
 		}
 		case 'priority':
-			return refused(refuseEarly(thread, world)) ?? open({kind: 'menu', purpose: 'priority', threadId: thread.id, options: PRIORITIES, index: Math.max(0, PRIORITIES.indexOf(thread.priority)), version});
+			return refused(refuseEarly(thread, state, world)) ?? open({kind: 'menu', purpose: 'priority', threadId: thread.id, options: PRIORITIES, index: Math.max(0, PRIORITIES.indexOf(thread.priority)), version});
 		case 'close':
 			if (thread.state === 'closed') return {state: say(state, `${ticket} is already closed`), effects: []};
 			return open({kind: 'confirm', purpose: 'close', threadId: thread.id, version});
 		case 'editor':
 			if (!world.editorAvailable) return {state: say(state, 'no editor here'), effects: []};
-			return refused(refuseEarly(thread, world, {answering: true})) ?? {state, effects: [{type: 'editor', threadId: thread.id, version, intent: {}}]};
+			return refused(refuseEarly(thread, state, world, {answering: true})) ?? {state, effects: [{type: 'editor', threadId: thread.id, version, intent: {}}]};
 		default:
 			return step;
 	}
@@ -519,6 +606,7 @@ function startAction(step: Step, action: Action, thread: Thread | undefined, nam
 function write(step: Step, command: CommandInput, spec: WriteSpec, world: World): Update {
 	const {state} = step;
 	if (state.waiting) return notLanded(step, `not sent: ${state.waiting.what} is still waiting for the database; send this after it`, spec, world);
+	if (state.running) return notLanded(step, `not sent: ${state.running.what} is still under way (${state.running.done}/${state.running.total}); send this after it`, spec, world);
 	const order = entriesOf(state, world).map((entry) => entry.thread.id);
 	return {state, effects: [...step.effects, {type: 'write', command, spec, order}]};
 }
@@ -567,6 +655,12 @@ function written(step: Step, input: Extract<Input, {type: 'written'}>, world: Wo
 function submitText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, world: World): Update {
 	const {state} = step;
 	if (prompt.purpose === 'filter') return {state: {...state, prompt: undefined, filterFrom: undefined}, effects: []};
+	if (prompt.purpose === 'bulkAssign') {
+		const assignee = parseAssignee(prompt.value, world.operator);
+		if (typeof assignee === 'string') return {state: say(state, assignee), effects: []};
+		const commands = prompt.targets.map(({threadId, version}): CommandInput => ({type: 'assign', threadId, assignee, note: '', actor: world.operator, ifVersion: version}));
+		return bulk(step, commands, {done: `assigned to ${safeLine(assignee.name)}`, what: `assign ${count(commands.length)}`});
+	}
 	const thread = world.thread(prompt.threadId);
 	const ticket = thread ? safeLine(thread.ticket) : 'thread';
 	const {threadId, version: ifVersion, value} = prompt;
@@ -591,6 +685,18 @@ function submitText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, world: 
 
 function submitMenu(step: Step, prompt: Extract<Prompt, {kind: 'menu'}>, world: World): Update {
 	const {state} = step;
+	if ('targets' in prompt) {
+		const choice = prompt.options[prompt.index]!;
+		const {targets} = prompt;
+		if (prompt.purpose === 'bulkPriority') {
+			const commands = targets.map(({threadId, version}): CommandInput => ({type: 'change_priority', threadId, priority: choice as Thread['priority'], actor: world.operator, ifVersion: version}));
+			return bulk(step, commands, {done: `priority ${choice}`, what: `set the priority of ${count(targets.length)}`});
+		}
+		// Closing from the state menu asks the same y/N as c.
+		if (choice === 'closed') return {state: {...state, prompt: {kind: 'confirm', purpose: 'bulkClose', targets}}, effects: []};
+		const commands = targets.map(({threadId, version}): CommandInput => ({type: 'change_state', threadId, state: choice as Thread['state'], actor: world.operator, ifVersion: version}));
+		return bulk(step, commands, {done: `→ ${choice}`, what: `move ${count(targets.length)}`});
+	}
 	const ticket = safeLine(world.thread(prompt.threadId)?.ticket ?? 'thread');
 	const choice = prompt.options[prompt.index]!;
 	const {threadId, version: ifVersion} = prompt;
@@ -640,6 +746,11 @@ function onPromptKey(step: Step, prompt: Prompt, name: string, text: string, act
 		if (prompt.purpose === 'discard') {
 			if (action === 'confirmYes') return {state: {...state, prompt: undefined, notice: {text: 'kept text discarded', tone: 'info'}}, effects: []};
 			return {state: {...state, prompt: {kind: 'kept', kept: prompt.kept}}, effects: []};
+		}
+		if (prompt.purpose === 'bulkClose') {
+			if (action !== 'confirmYes') return {state: {...state, prompt: undefined, notice: {text: 'not closed', tone: 'info'}}, effects: []};
+			const commands = prompt.targets.map(({threadId, version}): CommandInput => ({type: 'close', threadId, actor: world.operator, ifVersion: version}));
+			return bulk(step, commands, {done: 'closed', what: `close ${count(commands.length)}`});
 		}
 		if (action === 'confirmYes') {
 			const ticket = safeLine(world.thread(prompt.threadId)?.ticket ?? 'thread');
@@ -714,4 +825,121 @@ function setText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, edit: {val
 	const state = {...step.state, prompt: nextPrompt};
 	if (prompt.purpose === 'filter' && edit.value !== prompt.value) return {state: refilter(state, world, edit.value), effects: step.effects};
 	return {state, effects: step.effects};
+}
+
+// --- bulk: the marked threads ------------------------------------------------------------------
+
+/** The actions that act on every marked thread in the queue (the others act on the cursor's). */
+const BULK_ACTIONS: readonly Action[] = ['assign', 'priority', 'state', 'close'];
+
+/** `1 thread`, `3 threads`. */
+export function count(n: number): string {
+	return `${n} ${n === 1 ? 'thread' : 'threads'}`;
+}
+
+/** The marked rows in queue order, each with the version shown now. */
+export function targetsOf(state: DashState, world: World): Target[] {
+	return entriesOf(state, world)
+		.filter((entry) => state.marked.has(entry.thread.id))
+		.map((entry) => ({threadId: entry.thread.id, version: entry.thread.lastSequence}));
+}
+
+function startBulk(step: Step, action: Action, world: World): Update {
+	const {state} = step;
+	const targets = targetsOf(state, world);
+	const threads = targets.map((target) => world.thread(target.threadId)).filter((thread): thread is Thread => thread !== undefined);
+	const open = (prompt: Prompt): Update => ({state: {...state, prompt}, effects: []});
+	const allClosed = threads.every((thread) => thread.state === 'closed');
+	switch (action) {
+		case 'assign':
+			return open({kind: 'text', purpose: 'bulkAssign', targets, value: '', cursor: 0});
+		case 'priority': {
+			const common = threads.every((thread) => thread.priority === threads[0]?.priority) ? threads[0]?.priority : undefined;
+			return open({kind: 'menu', purpose: 'bulkPriority', targets, options: PRIORITIES, index: Math.max(0, PRIORITIES.indexOf(common ?? 'normal'))});
+		}
+		case 'state': {
+			// Every move one of them allows; the rule refuses it for the others, and the summary says so.
+			const moves = new Set(threads.flatMap((thread) => allowedTransitions(thread.state)));
+			const options = THREAD_STATES.filter((target) => moves.has(target));
+			// Only a closed thread allows no move at all.
+			if (options.length === 0) return {state: say(state, `the ${count(targets.length)} marked ${targets.length === 1 ? 'is' : 'are'} closed; no state change is allowed from there`), effects: []};
+			return open({kind: 'menu', purpose: 'bulkState', targets, options, index: 0});
+		}
+		case 'close':
+			if (allClosed) return {state: say(state, `the ${count(targets.length)} marked ${targets.length === 1 ? 'is' : 'are'} already closed`), effects: []};
+			return open({kind: 'confirm', purpose: 'bulkClose', targets});
+		default:
+			return step;
+	}
+}
+
+/** Send a bulk action's commands (one effect; the app writes them one by one). */
+function bulk(step: Step, commands: readonly CommandInput[], spec: BulkSpec): Update {
+	const {state} = step;
+	const busy = state.waiting ? `${state.waiting.what} is still waiting for the database` : state.running ? `${state.running.what} is still under way` : undefined;
+	if (busy) return {state: {...state, prompt: undefined, notice: {text: `not sent: ${busy}; ${spec.what} after it`, tone: 'error'}}, effects: []};
+	return {state: {...state, prompt: undefined, notice: undefined, running: {what: spec.what, done: 0, total: commands.length}}, effects: [...step.effects, {type: 'bulk', commands, spec}]};
+}
+
+/** Why a write was refused, short: `stale (operator bob answered it 4s ago)`, else the rule's words. */
+function shortReason(code: string, message: string, thread: Thread | undefined): string {
+	const changes = code === 'stale' ? /changed since version \d+: (.*); read it again/.exec(message)?.[1] : undefined;
+	if (changes) return `stale (${changes})`;
+	const text = inTicketTerms(message, thread);
+	const ticket = thread ? safeLine(thread.ticket) : '';
+	return ticket && text.startsWith(`${ticket} `) ? text.slice(ticket.length + 1) : text;
+}
+
+/**
+ * The summary of a bulk action: `closed 2 · refused 1: OPS-7 stale (bob answered it)`, with
+ * `unchanged` (already so: no event) and `not sent` (the database stayed locked, or Esc).
+ */
+export function bulkSummary(
+	spec: BulkSpec,
+	results: readonly BulkResult[],
+	thread: (id: string) => Thread | undefined,
+	shown: (id: string) => boolean = () => true,
+): {text: string; tone: Notice['tone']; settled: string[]} {
+	const changed: string[] = [];
+	const unchanged: string[] = [];
+	const refused: string[] = [];
+	const unsent: string[] = [];
+	// Refused and unsent threads stay marked while they are shown (a thread that left the view drops its mark).
+	const kept = {refused: 0, unsent: 0};
+	let unsentWhy = '';
+	for (const {threadId, outcome} of results) {
+		const known = thread(threadId);
+		const ticket = safeLine(known?.ticket ?? threadId);
+		if (outcome.kind === 'done') {
+			const result = outcome.result;
+			if (result.ok) (result.events.length === 0 ? unchanged : changed).push(threadId);
+			else {
+				refused.push(`${ticket} ${shortReason(result.rejection.code, result.rejection.message, known)}`);
+				if (shown(threadId)) kept.refused += 1;
+			}
+		} else {
+			unsent.push(ticket);
+			if (shown(threadId)) kept.unsent += 1;
+			unsentWhy ||= outcome.kind === 'failed' ? outcome.message : outcome.cancelled ? 'stopped waiting for the database' : `the database stayed locked for ${Math.round(outcome.elapsedMs / 1000)}s`;
+		}
+	}
+	const parts = [`${spec.done} ${changed.length}`];
+	if (unchanged.length > 0) parts.push(`unchanged ${unchanged.length} (already so)`);
+	// Said up front, where a narrow pane still shows it: those still marked, to look at and retry.
+	const still = (n: number, of: number) => (n === 0 ? '' : n === of ? ', still marked' : `, ${n} still marked`);
+	if (refused.length > 0) parts.push(`refused ${refused.length}${still(kept.refused, refused.length)}: ${refused.slice(0, 3).join('; ')}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`);
+	if (unsent.length > 0) parts.push(`not sent ${unsent.length}${still(kept.unsent, unsent.length)}: ${unsentWhy}`);
+	const trouble = refused.length + unsent.length;
+	return {text: parts.join(' · '), tone: trouble > 0 ? 'error' : 'ok', settled: [...changed, ...unchanged]};
+}
+
+function bulkWritten(step: Step, input: Extract<Input, {type: 'bulkWritten'}>, world: World): Update {
+	const {state} = step;
+	const shown = new Set(entriesOf(state, world).map((entry) => entry.thread.id));
+	const summary = bulkSummary(input.spec, input.results, world.thread, (id) => shown.has(id));
+	// What landed is unmarked; what was refused or not sent stays marked, to look at and retry.
+	const marked = new Set([...state.marked].filter((id) => !summary.settled.includes(id)));
+	const effects: Effect[] = [];
+	for (const {outcome} of input.results) if (outcome.kind === 'done' && outcome.result.ok && outcome.result.thread) effects.push({type: 'markSeen', thread: outcome.result.thread});
+	return {state: {...state, running: undefined, waiting: undefined, marked, notice: {text: summary.text, tone: summary.tone}}, effects};
 }

@@ -1,8 +1,9 @@
-/** Draws a frame (lines of styled segments) with Ink. Colours off with NO_COLOR; no styling at all when plain. */
+/** Draws a frame (lines of styled segments) with Ink, in a theme: colour, mono (NO_COLOR), high-contrast. */
 import {Box, Text, type TextProps} from 'ink';
+import type {ThemeName} from './dash-config.js';
 import type {Line, Style} from './frame.js';
 
-export type Theme = 'color' | 'mono';
+export type Theme = ThemeName;
 
 const COLOR: Record<Style, TextProps> = {
 	plain: {},
@@ -30,6 +31,27 @@ const MONO: Record<Style, TextProps> = Object.fromEntries(
 	}),
 ) as Record<Style, TextProps>;
 
+// High contrast: nothing dim, bright colours, every emphasis bold.
+const HIGH_CONTRAST: Record<Style, TextProps> = {
+	plain: {},
+	dim: {},
+	bold: {bold: true},
+	title: {bold: true, color: 'whiteBright'},
+	selected: {inverse: true, bold: true},
+	escalated: {bold: true, color: 'redBright'},
+	urgent: {bold: true, color: 'redBright'},
+	high: {bold: true, color: 'yellowBright'},
+	unseen: {bold: true, color: 'cyanBright'},
+	ok: {bold: true, color: 'greenBright'},
+	error: {bold: true, color: 'redBright'},
+	key: {bold: true, color: 'yellowBright'},
+	tab: {},
+	activeTab: {bold: true, inverse: true},
+	border: {color: 'whiteBright'},
+};
+
+export const THEME_STYLES: Record<Theme, Record<Style, TextProps>> = {color: COLOR, mono: MONO, 'high-contrast': HIGH_CONTRAST};
+
 /** Adjacent segments with one style become one Text node. */
 function merged(line: Line): Line {
 	const out: Line = [];
@@ -42,7 +64,7 @@ function merged(line: Line): Line {
 }
 
 export function FrameView({lines, theme}: {lines: readonly Line[]; theme: Theme}) {
-	const styles = theme === 'color' ? COLOR : MONO;
+	const styles = THEME_STYLES[theme];
 	return (
 		<Box flexDirection="column">
 			{lines.map((line, row) => (

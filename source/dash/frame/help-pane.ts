@@ -1,10 +1,10 @@
 /** The help pane (`?`): the keys of the mode it was opened in, then every other mode's, from the registry. */
-import {bindingsOf, MODE_LABELS, PROMPT_MODES, whereOf, type KeyBinding, type View} from '../keymap.js';
+import {bindingsOf, KEYMAP, MODE_LABELS, PROMPT_MODES, whereOf, type KeyBinding, type View} from '../keymap.js';
 import {fit} from '../text-fit.js';
 import {clip, pad, type Line} from './line.js';
 
 /** What the marks and columns of a queue row mean. */
-export const LEGEND = '▶ cursor · • unseen since its last event · ! escalated (+8m: that long past the SLA) · WAIT: since the last update';
+export const LEGEND = '▶ cursor · • unseen since its last event · ! escalated (+8m: that long past the SLA) · ✓ marked · WAIT: since the last update';
 
 const entry = (binding: KeyBinding, label?: string): Line => [
 	{text: ` ${fit(binding.label, 8)}`, style: 'key'},
@@ -12,16 +12,16 @@ const entry = (binding: KeyBinding, label?: string): Line => [
 	{text: binding.description},
 ];
 
-export function helpLines(view: View, width: number, height: number): Line[] {
+export function helpLines(view: View, width: number, height: number, keymap: readonly KeyBinding[] = KEYMAP): Line[] {
 	const lines: Line[] = [
 		[{text: ` Keys: ${MODE_LABELS[view]}`, style: 'title'}, {text: '   any key closes this help', style: 'dim'}],
 		[{text: ` ${LEGEND}`, style: 'dim'}],
 	];
 	// The mode you are in first, then the bottom-line modes: the registry is the whole keyboard.
-	const own = bindingsOf(view);
+	const own = bindingsOf(view, keymap);
 	const entries: Line[] = own.map((binding) => entry(binding));
 	for (const {mode, label} of PROMPT_MODES) {
-		for (const binding of bindingsOf(mode)) if (!own.includes(binding)) entries.push(entry(binding, whereOf(binding) === 'anywhere' ? undefined : label));
+		for (const binding of bindingsOf(mode, keymap)) if (!own.includes(binding)) entries.push(entry(binding, whereOf(binding) === 'anywhere' ? undefined : label));
 	}
 	const perColumn = Math.max(1, height - lines.length);
 	const columnCount = Math.ceil(entries.length / perColumn);

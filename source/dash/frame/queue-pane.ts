@@ -3,6 +3,7 @@ import {msPastSla} from '../../forum/rules.js';
 import type {ThreadState} from '../../forum/types.js';
 import {safeLine} from '../../text/safe-text.js';
 import {formatAge} from '../../text/time.js';
+import {keyOf} from '../keymap.js';
 import {SECTIONS, type QueueEntry} from '../queue-model.js';
 import {fit} from '../text-fit.js';
 import type {FrameInput} from '../frame.js';
@@ -18,7 +19,7 @@ const STATE_LABEL: Record<ThreadState, string> = {
 	closed: 'closed',
 };
 
-type ColumnId = 'marks' | 'priority' | 'state' | 'ticket' | 'agent' | 'title' | 'posts' | 'wait' | 'over' | 'assignee';
+type ColumnId = 'marks' | 'mark' | 'priority' | 'state' | 'ticket' | 'agent' | 'title' | 'posts' | 'wait' | 'over' | 'assignee';
 
 /** A column: its header, its width in cells (the title takes what is left), its alignment. */
 interface Column {
@@ -28,12 +29,13 @@ interface Column {
 	align?: 'right';
 }
 
-/** The columns that fit a width, in order; every cell is fitted to its column by cells, so they line up. */
-export function columnsFor(width: number): Column[] {
+/** The columns that fit a width, in order; every cell is fitted to its column by cells, so they line up. `marking`: the ✓ column of bulk marks. */
+export function columnsFor(width: number, marking = false): Column[] {
 	const wide = width >= 96;
 	const state = width >= 80;
 	const columns: Column[] = [
 		{id: 'marks', header: '', width: 3},
+		...(marking ? [{id: 'mark' as const, header: '', width: 1}] : []),
 		{id: 'priority', header: 'PRIO', width: 6},
 		...(state ? [{id: 'state' as const, header: 'STATE', width: 13}] : []),
 		{id: 'ticket', header: 'TICKET', width: 8},
@@ -54,22 +56,25 @@ function cells(columns: Column[], cell: (column: Column) => Line[number], width:
 	const line: Line = [];
 	for (const column of columns) {
 		const segment = cell(column);
-		line.push({...segment, text: column.id === 'marks' ? segment.text : fit(segment.text, column.width, column.align ?? 'left')}, {text: ' '});
+		// The marks are followed by one space, or by the ✓ column and then one: `▶•!✓ urgent`.
+		line.push({...segment, text: column.id === 'marks' ? segment.text : fit(segment.text, column.width, column.align ?? 'left')}, ...(column.id === 'marks' && columns[1]?.id === 'mark' ? [] : [{text: ' '}]));
 	}
 	return pad(clip(line, width), width);
 }
 
 /** `     PRIO   STATE         TICKET   …`: the names of the columns, aligned with the rows. */
-export function columnHeader(width: number): Line {
-	return cells(columnsFor(width), (column) => ({text: column.id === 'marks' ? '   ' : column.header, style: 'dim'}), width);
+export function columnHeader(width: number, marking = false): Line {
+	return cells(columnsFor(width, marking), (column) => ({text: column.id === 'marks' ? '   ' : column.header, style: 'dim'}), width);
 }
 
-export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla'>, width: number, selected: boolean): Line {
+/** One thread's row; `marked` (when some are marked) fills the ✓ column. */
+export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla'>, width: number, selected: boolean, marked?: boolean): Line {
 	const t = entry.thread;
 	const priorityStyle: Style = t.priority === 'urgent' ? 'urgent' : t.priority === 'high' ? 'high' : 'plain';
 	const past = entry.escalated ? msPastSla(t, input.now, input.sla) : 0;
 	const text: Record<ColumnId, Line[number]> = {
 		marks: {text: `${selected ? '▶' : ' '}${entry.unseen ? '•' : ' '}${entry.escalated ? '!' : ' '}`, style: 'bold'},
+		mark: {text: marked ? '✓' : ' ', style: 'ok'},
 		priority: {text: t.priority, style: priorityStyle},
 		state: {text: STATE_LABEL[t.state], style: t.state === 'closed' ? 'dim' : 'plain'},
 		ticket: {text: safeLine(t.ticket)},
@@ -80,7 +85,7 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 		over: {text: past > 0 ? `+${formatAge(past)}` : '', style: 'escalated'},
 		assignee: {text: t.assignee ? safeLine(t.assignee.name) : '-', style: t.assignee ? 'plain' : 'dim'},
 	};
-	const line = cells(columnsFor(width), (column) => text[column.id], width);
+	const line = cells(columnsFor(width, marked !== undefined), (column) => text[column.id], width);
 	if (!selected && (entry.unseen || entry.escalated)) {
 		// The marks in their own colours: • unseen, ! escalated.
 		line.splice(0, 1, {text: ' '}, {text: entry.unseen ? '•' : ' ', style: 'unseen'}, {text: entry.escalated ? '!' : ' ', style: 'escalated'});
@@ -88,8 +93,8 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 	return selected ? line.map((segment) => ({...segment, style: 'selected' as Style})) : line;
 }
 
-function emptyText(sectionIndex: number, filter: string): string {
-	if (filter.trim() !== '') return `  no thread matches /${safeLine(filter)} here — Esc clears the filter`;
+function emptyText(sectionIndex: number, filter: string, keymap: FrameInput['keymap']): string {
+	if (filter.trim() !== '') return `  no thread matches /${safeLine(filter)} here — ${keyOf('back', 'queue', keymap) ?? 'Esc'} clears the filter`;
 	const id = SECTIONS[sectionIndex]?.id;
 	if (id === 'needs_human') return '  nothing needs a human right now ✓';
 	if (id === 'needs_me') return '  nothing assigned to you is unseen or waiting for an answer';
@@ -111,8 +116,10 @@ export function queueRows(box: Layout): number {
 /** The list: the column header, then the window of rows (or why there are none). */
 export function listLines(input: FrameInput, box: Layout): Line[] {
 	const entries = input.queue.sections[SECTIONS[input.sectionIndex]!.id];
-	const head = columnHeader(box.listWidth);
-	if (entries.length === 0) return [head, [{text: emptyText(input.sectionIndex, input.filter), style: 'dim'}]];
+	const marked = input.marked ?? new Set<string>();
+	const marking = marked.size > 0;
+	const head = columnHeader(box.listWidth, marking);
+	if (entries.length === 0) return [head, [{text: emptyText(input.sectionIndex, input.filter, input.keymap), style: 'dim'}]];
 	const {rows} = windowRows(entries, input.top, queueRows(box));
-	return [head, ...rows.map((entry) => queueRow(entry, input, box.listWidth, entry.thread.id === input.selectedId))];
+	return [head, ...rows.map((entry) => queueRow(entry, input, box.listWidth, entry.thread.id === input.selectedId, marking ? marked.has(entry.thread.id) : undefined))];
 }

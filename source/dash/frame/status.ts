@@ -1,5 +1,6 @@
 /** The status pane: the header and tabs above, the status line below. */
 import {safeLine} from '../../text/safe-text.js';
+import {keyOf} from '../keymap.js';
 import {SECTIONS} from '../queue-model.js';
 import type {Notice} from '../state.js';
 import {textWidth} from '../text-fit.js';
@@ -46,7 +47,7 @@ export function tabs(input: FrameInput): Line {
 		line.push({text: ' '});
 	});
 	if (input.filter !== '' && !(input.prompt?.kind === 'text' && input.prompt.purpose === 'filter')) {
-		line.push({text: ` /${safeLine(input.filter)}`, style: 'bold'}, {text: ' (Esc clears)', style: 'dim'});
+		line.push({text: ` /${safeLine(input.filter)}`, style: 'bold'}, {text: ` (${keyOf('back', 'queue', input.keymap) ?? 'Esc'} clears)`, style: 'dim'});
 	}
 	return line;
 }
@@ -60,7 +61,11 @@ export function statusLine(input: FrameInput): Line {
 		: 'redis off';
 	const line: Line = [];
 	// Problems first: a long path must never push them off the line.
-	if (input.waiting) {
+	if (input.running) {
+		// A bulk action: how far it is, and whether it waits for the lock (Esc stops the rest).
+		const waits = input.waiting ? `: waiting for the database… ${Math.floor(input.waiting.elapsedMs / 1000)}s (Esc stops the rest)` : '';
+		line.push({text: ` ⏳ ${safeLine(input.running.what)} ${input.running.done}/${input.running.total}${waits} ·`, style: 'bold'});
+	} else if (input.waiting) {
 		line.push({text: ` ⏳ waiting for the database… ${Math.floor(input.waiting.elapsedMs / 1000)}s (${safeLine(input.waiting.what)}; Esc stops, text kept) ·`, style: 'bold'});
 	}
 	if (input.feedError) line.push({text: ` ⚠ ${safeLine(input.feedError)} ·`, style: 'error'});

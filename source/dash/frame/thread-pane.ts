@@ -6,6 +6,7 @@ import type {ThreadDetail} from '../../service/forum-service.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
 import {formatAge} from '../../text/time.js';
 import {agentPaneLines} from '../agent-pane.js';
+import {KEYMAP, keyOf, type KeyBinding} from '../keymap.js';
 import {choiceList} from '../state.js';
 import {fit, textWidth, truncate, wrap} from '../text-fit.js';
 import type {FrameInput} from '../frame.js';
@@ -30,9 +31,9 @@ export function describeThread(thread: Thread, input: Pick<FrameInput, 'now' | '
 }
 
 /** What the thread asks: `choose one — 1 A · 2 B`, `approval — y approve · n deny`, `free text`. */
-export function questionText(question: Question): string {
+export function questionText(question: Question, keymap: readonly KeyBinding[] = KEYMAP): string {
 	if (question.kind === 'choice') return `choose one — ${choiceList(question)}`;
-	if (question.kind === 'approval') return 'approval — y approve · n deny';
+	if (question.kind === 'approval') return `approval — ${keyOf('approve', 'detail', keymap) ?? '?'} approve · ${keyOf('deny', 'detail', keymap) ?? '?'} deny`;
 	return 'free text';
 }
 
@@ -137,7 +138,7 @@ export function previewLines(input: FrameInput, box: Layout): Line[] {
 	const used = lineWidth(headLine);
 	headLine.push({text: '─'.repeat(Math.max(0, width - used)), style: 'border'});
 	const title: Line = [{text: '│ ', style: 'border'}, {text: safeLine(detail.thread.title), style: 'bold'}];
-	const asks = previewAsks(detail);
+	const asks = previewAsks(detail, input.keymap);
 	if (input.agentPane) return [headLine, title, ...asks, ...agentPaneLines(input.agentPane, width, height - 2 - asks.length)].slice(0, height).map((line) => clip(line, width));
 	// The newest messages matter most in a preview: keep the tail, with its author.
 	const room = height - 2 - asks.length;
@@ -146,12 +147,12 @@ export function previewLines(input: FrameInput, box: Layout): Line[] {
 }
 
 /** Every line of the open thread: header, conversation, assignments, state history. */
-export function detailLines(detail: ThreadDetail | undefined, input: Pick<FrameInput, 'now' | 'sla' | 'detailMissing'>, width: number): Line[] {
+export function detailLines(detail: ThreadDetail | undefined, input: Pick<FrameInput, 'now' | 'sla' | 'detailMissing' | 'keymap'>, width: number): Line[] {
 	if (!detail && input.detailMissing) return [[{text: ' thread not found — it may have been removed; Esc goes back', style: 'error'}]];
 	if (!detail) return [[{text: ' loading…', style: 'dim'}]];
 	const t = detail.thread;
 	const lines: Line[] = [];
-	for (const text of wrap(`question: ${questionText(t.question)}`, width - 2)) lines.push([{text: ` ${text}`, style: t.question.kind === 'text' ? 'dim' : 'bold'}]);
+	for (const text of wrap(`question: ${questionText(t.question, input.keymap)}`, width - 2)) lines.push([{text: ` ${text}`, style: t.question.kind === 'text' ? 'dim' : 'bold'}]);
 	const decision = decisionOf(t);
 	if (decision) lines.push(clip([{text: ' '}, ...decisionLine(decision)], width));
 	lines.push([]);
@@ -190,16 +191,16 @@ export function detailHeader(detail: ThreadDetail | undefined, input: Pick<Frame
 }
 
 /** The preview's line about the question under its title: the decision, or the options asked. */
-function previewAsks(detail: ThreadDetail): Line[] {
+function previewAsks(detail: ThreadDetail, keymap?: readonly KeyBinding[]): Line[] {
 	const decision = decisionOf(detail.thread);
 	const question = detail.thread.question;
 	if (decision) return [[{text: '│ ', style: 'border'}, ...decisionLine(decision)]];
-	if (question.kind !== 'text') return [[{text: '│ ', style: 'border'}, {text: questionText(question), style: 'bold'}]];
+	if (question.kind !== 'text') return [[{text: '│ ', style: 'border'}, {text: questionText(question, keymap), style: 'bold'}]];
 	return [];
 }
 
 /** The thread view's lines above the conversation (question, decision, a blank): what stays above the agent's pane. */
-export function detailHead(detail: ThreadDetail, input: Pick<FrameInput, 'now' | 'sla' | 'detailMissing'>, width: number): Line[] {
+export function detailHead(detail: ThreadDetail, input: Pick<FrameInput, 'now' | 'sla' | 'detailMissing' | 'keymap'>, width: number): Line[] {
 	const lines = detailLines(detail, input, width);
 	const blank = lines.findIndex((line) => line.length === 0);
 	return lines.slice(0, blank < 0 ? lines.length : blank + 1);
