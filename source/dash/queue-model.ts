@@ -2,7 +2,7 @@
  * The queue as data: which threads are in which section, in what order. Pure and cheap
  * enough to rebuild on every change with 10k threads (one pass, numeric sort keys).
  */
-import {compareQueueKeys, isEscalatedBy, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, slaCutoffs, slaMinutesFor, type QueueKey, type SlaRule} from '../forum/rules.js';
+import {compareQueueKeys, isEscalatedBy, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, slaCutoffs, slaMinutesFor, waitKey, type QueueKey, type SlaRule} from '../forum/rules.js';
 import {PRIORITIES, THREAD_STATES, type Priority, type Thread, type ThreadState} from '../forum/types.js';
 
 export type SectionId = 'needs_human' | 'needs_me' | 'waiting_operator' | 'answered' | 'open' | 'closed';
@@ -49,7 +49,7 @@ export interface Queue {
 	stateCounts: Record<ThreadState, number>;
 	/** Escalated threads, unfiltered. */
 	escalations: number;
-	/** One key per escalation episode (`id:stateChanges`), unfiltered: the bell rings for new ones. */
+	/** One key per escalated wait (rules.ts waitKey), unfiltered: the bell rings for new ones. */
 	escalationKeys: Set<string>;
 	/** Escalated threads with no escalation event recorded yet: work for the SLA scheduler. */
 	unrecordedEscalations: number;
@@ -103,7 +103,7 @@ export function buildQueue(input: QueueInput): Queue {
 	let unrecordedEscalations = 0;
 	let total = 0;
 	const cutoffs = slaCutoffs(input.now, input.sla);
-	// The oldest update of each priority among waiting threads not yet escalated: the next to cross.
+	// The oldest wait of each priority among waiting threads not yet escalated: the next to cross.
 	const oldest: Partial<Record<Priority, string>> = {};
 	for (const thread of input.threads) {
 		total += 1;
@@ -111,17 +111,17 @@ export function buildQueue(input: QueueInput): Queue {
 		const waiting = needsHuman(thread.state);
 		const escalated = waiting && isEscalatedBy(thread, cutoffs);
 		if (escalated) {
-			escalationKeys.add(`${thread.id}:${thread.stateChanges}`);
+			escalationKeys.add(waitKey(thread));
 			if (thread.escalatedAt === null) unrecordedEscalations += 1;
 		} else if (waiting) {
 			const known = oldest[thread.priority];
-			if (known === undefined || thread.updatedAt < known) oldest[thread.priority] = thread.updatedAt;
+			if (known === undefined || thread.waitingSince < known) oldest[thread.priority] = thread.waitingSince;
 		}
 		if (!matchesFilter(thread, input.filter)) continue;
 		const seen = input.seen.get(thread.id);
 		keyed.push({
 			entry: {thread, escalated, unseen: isUnseen(thread, seen)},
-			key: {escalated: escalated ? 1 : 0, rank: PRIORITY_RANK[thread.priority], updatedAt: thread.updatedAt, id: thread.id},
+			key: {escalated: escalated ? 1 : 0, rank: PRIORITY_RANK[thread.priority], waitingSince: thread.waitingSince, id: thread.id},
 			mine: needsMe(thread, seen, input.me),
 		});
 	}
@@ -132,9 +132,9 @@ export function buildQueue(input: QueueInput): Queue {
 		for (let i = 0; i < SECTIONS.length; i++) if (SECTIONS[i]!.includes(entry.thread, mine)) lists[i]!.push(entry);
 	}
 	for (const priority of PRIORITIES) {
-		const updatedAt = oldest[priority];
-		if (updatedAt === undefined) continue;
-		const due = Date.parse(updatedAt) + slaMinutesFor(priority, input.sla) * 60_000;
+		const since = oldest[priority];
+		if (since === undefined) continue;
+		const due = Date.parse(since) + slaMinutesFor(priority, input.sla) * 60_000;
 		if (due < nextEscalationAt) nextEscalationAt = due;
 	}
 	// Past nowMs is possible when a due time is in the past but not yet escalated; never loop on it.

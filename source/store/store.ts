@@ -17,23 +17,30 @@ export interface EventFilter {
 }
 
 // THREAD_COLUMNS in order, checked at load so the two cannot drift apart.
-const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence', 'question_json', 'answer_json'];
+const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'waiting_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence', 'question_json', 'answer_json'];
 if (THREAD_COLUMNS.split(',').map((column) => column.trim().replace(/^[a-z]\./, '')).join() !== THREAD_ROW_KEYS.join()) {
 	throw new Error('store.ts: threadFromValues no longer matches THREAD_COLUMNS');
 }
 
 /** A thread from a raw row (values in THREAD_COLUMNS order); a literal keeps one object shape. */
 function threadFromValues(v: unknown[]): Thread {
-	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], state_changes: v[19], escalated_at: v[20], closed_at: v[21], last_sequence: v[22], question_json: v[23], answer_json: v[24]} as ThreadRow);
+	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], waiting_since: v[19], state_changes: v[20], escalated_at: v[21], closed_at: v[22], last_sequence: v[23], question_json: v[24], answer_json: v[25]} as ThreadRow);
 }
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
-/** isEscalated as an SQL condition over `v`: the same states, priorities and per-priority cutoffs. */
+/**
+ * isEscalated as an SQL condition over `v`: the same states, priorities and per-priority cutoffs
+ * on waiting_since. One term per priority, so forum_thread_views_by_wait (state, priority,
+ * waiting_since) answers each as a range.
+ */
 export function escalatedSql({now, sla}: {now: string; sla: SlaRule}): {sql: string; params: string[]} {
-	const params = PRIORITIES.map((priority) => slaCutoff(priority, now, sla));
-	const cutoff = `CASE v.priority ${PRIORITIES.map((priority) => `WHEN '${priority}' THEN ?`).join(' ')} END`;
-	return {sql: `(v.state IN (${quoted(ESCALATING)}) AND (v.priority IN (${quoted(ESCALATING_PRIORITIES)}) OR v.updated_at <= ${cutoff}))`, params};
+	const timed = PRIORITIES.filter((priority) => !ESCALATING_PRIORITIES.includes(priority));
+	const params = timed.map((priority) => slaCutoff(priority, now, sla));
+	const states = `v.state IN (${quoted(ESCALATING)})`;
+	// Each OR term names the state, so SQLite answers each from the index and unions them.
+	const terms = [`(${states} AND v.priority IN (${quoted(ESCALATING_PRIORITIES)}))`, ...timed.map((priority) => `(${states} AND v.priority = '${priority}' AND v.waiting_since <= ?)`)];
+	return {sql: `(${terms.join(' OR ')})`, params};
 }
 
 /**
@@ -47,7 +54,7 @@ export function queueOrderSql(escalation?: {now: string; sla: SlaRule}): {sql: s
 	const columns: Record<(typeof QUEUE_ORDER)[number]['key'], string | undefined> = {
 		escalated: escalated ? `CASE WHEN ${escalated.sql} THEN 1 ELSE 0 END` : undefined,
 		rank: `CASE v.priority ${PRIORITIES.map((priority) => `WHEN '${priority}' THEN ${PRIORITY_RANK[priority]}`).join(' ')} ELSE -1 END`,
-		updatedAt: 'v.updated_at',
+		waitingSince: 'v.waiting_since',
 		id: 'v.thread_id',
 	};
 	const terms = QUEUE_ORDER.flatMap(({key, descending}) => (columns[key] === undefined ? [] : [`${columns[key]}${descending ? ' DESC' : ''}`]));

@@ -3,7 +3,7 @@ import {defaultActorName} from '../../service/forum-service.js';
 import {THREAD_STATES, type Thread, type ThreadState} from '../../forum/types.js';
 import {threadJson} from '../../service/json.js';
 import {safeLine} from '../../text/safe-text.js';
-import {ageSince} from '../../text/time.js';
+import {formatWait} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
 import {integerFlag, statesFlag, stringFlag, usage, type Flags} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
@@ -20,7 +20,8 @@ export const list: CommandSpec = {
 
 Without --state or --all, lists open threads (every state but closed), at most --limit
 (default 200; a note on stderr, or "truncated": true in JSON, says when more match).
-! marks an escalated thread; WAIT is the time since its last update.
+! marks an escalated thread; WAIT is how long the agent has waited (since its question or
+its latest follow-up; assigning, priority changes and posts do not reset it), - when answered.
 With --viewer, * marks a thread with events that viewer has not seen, and --json adds
 "unseen" and "unanswered" (an agent spoke after the last human or operator). --unseen keeps
 only unseen threads (viewer default: METAWSM_ACTOR_NAME or the OS user). list never marks
@@ -114,7 +115,7 @@ export function formatTable(
 		clip(safeLine(thread.ticket), 20),
 		clip(safeLine(thread.agentName), 16),
 		String(thread.postsCount),
-		ageSince(thread.updatedAt, now),
+		formatWait(thread, now),
 		thread.assignee ? clip(safeLine(thread.assignee.name), 16) : '-',
 		clip(safeLine(thread.title), 80),
 	]);
