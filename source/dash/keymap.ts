@@ -55,6 +55,7 @@ export type Action =
 	| 'priority'
 	| 'close'
 	| 'filter'
+	| 'order'
 	| 'help'
 	| 'quit'
 	| 'choose'
@@ -135,7 +136,8 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['c'], label: 'c', action: 'close', description: 'close (asks; default No)', views: BOTH, hint: 'close'},
 	{keys: ['t'], label: 't', action: 'agentPane', description: "show / hide the agent's tmux pane (live) beside its question", views: BOTH},
 	{keys: ['T'], label: 'T', action: 'jumpToPane', description: "jump to the agent's tmux pane (come back: tmux switch-client -l, prefix L)", views: BOTH},
-	{keys: ['/'], label: '/', action: 'filter', description: 'filter by title, body, ticket, agent (Esc clears)', views: ['queue'], hint: 'filter'},
+	{keys: ['/'], label: '/', action: 'filter', description: 'filter this section: agent:etl priority:>=high words… (README: Filters; Esc clears)', views: ['queue'], hint: 'filter'},
+	{keys: ['o'], label: 'o', action: 'order', description: 'cycle the order: default → blocked cost → newest → recently updated', views: ['queue']},
 	{keys: ['?'], label: '?', action: 'help', description: 'this help', views: BOTH, hint: 'help'},
 	{keys: ['q'], label: 'q', action: 'quit', description: 'quit (terminal restored)', views: BOTH, hint: 'quit'},
 	{keys: ['ctrl+c'], label: '^C', action: 'quit', description: 'quit, from anywhere (terminal restored)', views: EVERYWHERE},

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 /** The forum's SQLite store: append events, read projections, keep cursors. Synchronous (better-sqlite3). */
-import {ESCALATING, ESCALATING_PRIORITIES, PRIORITY_RANK, QUEUE_ORDER, slaCutoff, type SlaRule} from '../forum/rules.js';
+import {ESCALATING, ESCALATING_PRIORITIES, isEscalated, PRIORITY_RANK, QUEUE_ORDER, slaCutoff, type SlaRule} from '../forum/rules.js';
+import {matchesQuery, type ThreadQuery} from '../forum/filter.js';
 import {PRIORITIES, type AnswerMark, type EventType, type ForumEvent, type StoredEvent, type Thread, type ThreadState} from '../forum/types.js';
 import {explainStorageError, openDatabase, type Db, type OpenOptions} from './database.js';
 import {createProjector, type Projector} from './projection.js';
@@ -68,6 +69,57 @@ export interface ThreadFilter {
 	ticket?: string;
 	runId?: string;
 	threadIds?: readonly string[];
+	/**
+	 * A parsed filter (forum/filter.ts) and what it needs: the viewer for `assignee:me`, the time
+	 * and SLA for `escalated:`. Its fields become SQL conditions; free words are matched after.
+	 */
+	query?: QueryFilter;
+}
+
+export interface QueryFilter {
+	query: ThreadQuery;
+	me: string;
+	now: string;
+	sla: SlaRule;
+}
+
+/** `prefix%` for LIKE, with LIKE's own characters escaped (ESCAPE '\'). */
+function likePrefix(prefix: string): string {
+	return `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** A query's fields as SQL over `v` (free words excepted: SQL's LIKE folds only ASCII case). */
+function querySql({query, me, now, sla}: QueryFilter): {clauses: string[]; params: string[]} {
+	const clauses: string[] = [];
+	const params: string[] = [];
+	if (query.priorities) {
+		clauses.push(query.priorities.length === 0 ? '0' : `v.priority IN (${query.priorities.map(() => '?').join(', ')})`);
+		params.push(...query.priorities);
+	}
+	for (const prefix of query.agents) {
+		clauses.push(`v.agent_name LIKE ? ESCAPE '\\'`);
+		params.push(likePrefix(prefix));
+	}
+	for (const prefix of query.tickets) {
+		clauses.push(`v.ticket LIKE ? ESCAPE '\\'`);
+		params.push(likePrefix(prefix));
+	}
+	for (const term of query.assignees) {
+		if (term.kind === 'me') {
+			clauses.push(`(v.assignee_name = ? AND v.assignee_type <> 'agent')`);
+			params.push(me);
+		} else if (term.kind === 'none') clauses.push('(v.assignee_name IS NULL OR v.assignee_type IS NULL)');
+		else {
+			clauses.push(`v.assignee_name LIKE ? ESCAPE '\\'`);
+			params.push(likePrefix(term.prefix));
+		}
+	}
+	if (query.escalated !== undefined) {
+		const escalated = escalatedSql({now, sla});
+		clauses.push(query.escalated ? escalated.sql : `NOT ${escalated.sql}`);
+		params.push(...escalated.params);
+	}
+	return {clauses, params};
 }
 
 /** A page of the log: its readable events, and the sequence read up to (bad rows included). */
@@ -378,8 +430,14 @@ export class ForumStore {
 	 */
 	threads(filter: ThreadFilter = {}, options: {ordered?: boolean; escalation?: {now: string; sla: SlaRule}; top?: number} = {}): Thread[] {
 		if (filter.threadIds && filter.threadIds.length === 0) return [];
+		const asked = filter.query?.query;
+		let states = filter.states;
+		if (asked?.states) {
+			states = states ? states.filter((state) => asked.states!.includes(state)) : asked.states;
+			if (states.length === 0) return [];
+		}
 		const listed = conditions([
-			['v.state', filter.states],
+			['v.state', states],
 			['v.ticket = ?', filter.ticket],
 			['v.run_id = ?', filter.runId],
 			['v.thread_id', filter.threadIds],
@@ -391,12 +449,24 @@ export class ForumStore {
 			where = `${where === '' ? ' WHERE' : `${where} AND`} v.escalated_at IS NULL AND ${due.sql}`;
 			params.push(...due.params);
 		}
+		if (filter.query) {
+			const {clauses, params: values} = querySql(filter.query);
+			if (clauses.length > 0) where = `${where === '' ? ' WHERE' : `${where} AND`} ${clauses.join(' AND ')}`;
+			params.push(...values);
+		}
+		// Free words are matched here after SQL, so SQL cannot cut the list short before them.
+		const afterSql = filter.query?.query.words.length ? filter.query : undefined;
 		// The queue order (QUEUE_ORDER); `list` leaves out the escalation key.
 		const order = options.ordered || options.escalation ? queueOrderSql(options.escalation) : undefined;
-		const top = options.top === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(options.top))}`;
+		const limit = options.top === undefined ? undefined : Math.max(0, Math.floor(options.top));
+		const top = limit === undefined || afterSql ? '' : ` LIMIT ${limit}`;
 		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}${order ? ` ORDER BY ${order.sql}` : ''}${top}`;
 		// Rows as arrays: better-sqlite3 builds row objects about 3× slower than it reads the values.
-		return this.read(() => this.db.prepare<(string | number)[], unknown[]>(sql).raw(true).all(...params, ...(order?.params ?? [])).map(threadFromValues));
+		const threads = this.read(() => this.db.prepare<(string | number)[], unknown[]>(sql).raw(true).all(...params, ...(order?.params ?? [])).map(threadFromValues));
+		if (!afterSql) return threads;
+		const {query, me, now, sla} = afterSql;
+		const matched = threads.filter((thread) => matchesQuery(thread, query, {me, escalated: (t) => isEscalated(t, now, sla)}));
+		return limit === undefined ? matched : matched.slice(0, limit);
 	}
 
 	posts(threadId: string): Post[] {
