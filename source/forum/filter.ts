@@ -156,7 +156,7 @@ export function parseFilter(input: string): FilterParse {
 				const op = PRIORITY_OPERATORS.find((candidate) => value.startsWith(candidate)) ?? '=';
 				const rest = asciiLower(value.slice(value.startsWith(op) ? op.length : 0).trim()) as Priority;
 				if (!PRIORITIES.includes(rest)) {
-					return fail(`priority: ${show(rest)} is not a priority; priorities: ${PRIORITIES.join(', ')}, after =, >=, <=, > or < (e.g. priority:>=high)`, field);
+					return fail(`priority: ${show(value)} is not a priority; priorities: ${PRIORITIES.join(', ')}, after =, >=, <=, > or < (e.g. priority:>=high)`, field);
 				}
 				query.priorities = intersect(query.priorities, prioritiesMatching(op, rest));
 				break;
