@@ -39,9 +39,9 @@ describe('the frame', () => {
 	it('shows the Redis link of a local dashboard in the status bar: URL without password, state and lag', () => {
 		const source = {kind: 'sqlite' as const, location: '.metawsm/metawsm.db', redis: {url: 'redis://:***@127.0.0.1:6391', state: 'reconnecting' as const, lagEvents: 3}};
 		const text = frameText(buildFrame(input(threads(2), {columns: 120, rows: 20}, {source})));
-		expect(text.split('\n').at(-1)).toBe(' order default · .metawsm/metawsm.db · seq 2 · redis://:***@127.0.0.1:6391 redis reconnecting lag 3');
+		expect(text.split('\n').at(-1)).toBe(' .metawsm/metawsm.db · seq 2 · redis://:***@127.0.0.1:6391 redis reconnecting lag 3');
 		const off = frameText(buildFrame(input(threads(2), {columns: 120, rows: 20})));
-		expect(off.split('\n').at(-1)).toBe(' order default · .metawsm/metawsm.db · seq 2 · redis off');
+		expect(off.split('\n').at(-1)).toBe(' .metawsm/metawsm.db · seq 2 · redis off');
 	});
 
 	it('says the pane is too small below 60x12', () => {

@@ -62,11 +62,12 @@ export function statusLine(input: FrameInput): Line {
 	}
 	if (input.feedError) line.push({text: ` ⚠ ${safeLine(input.feedError)} ·`, style: 'error'});
 	if (input.notice && input.prompt) line.push({text: ' '}, ...noticeSegments(input.notice), {text: ' ·', style: 'dim'});
-	// The section's kept filter (not while it is being typed: the prompt shows it) and the order.
+	// The section's kept filter (not while it is being typed: the prompt shows it), and the order
+	// when it is not the default (the default needs no room on a narrow pane).
 	if (input.filter !== '' && !(input.prompt?.kind === 'text' && input.prompt.purpose === 'filter')) {
 		line.push({text: ` /${safeLine(input.filter)}`, style: 'bold'}, {text: ' (Esc clears) ·', style: 'dim'});
 	}
-	line.push({text: ` order ${orderLabel(input.order ?? 'default')} ·`, style: input.order && input.order !== 'default' ? 'bold' : 'dim'});
+	if (input.order && input.order !== 'default') line.push({text: ` order ${orderLabel(input.order)}`, style: 'bold'}, {text: ' ·', style: 'dim'});
 	line.push({text: ` ${where} · seq ${input.lastSequence} · ${redis}`, style: 'dim'});
 	return line;
 }
