@@ -69,7 +69,8 @@ describe('the filter in SQL', () => {
 	});
 
 	it('cuts the list after the free words, so --limit counts matching threads', () => {
-		const service = new ForumService({db: ':memory:'});
+		let tick = NOW;
+		const service = new ForumService({db: ':memory:', clock: () => new Date((tick += 1000))});
 		try {
 			const agent: Actor = {type: 'agent', name: 'etl'};
 			for (let i = 0; i < 6; i++) service.dispatch({type: 'ask', ticket: 'OPS-1', agentName: 'etl', title: i % 2 === 0 ? `drop ${i}` : `keep ${i}`, body: 'b', priority: 'normal', actor: agent});
@@ -77,6 +78,33 @@ describe('the filter in SQL', () => {
 			if (!parsed.ok) throw new Error(parsed.error.message);
 			const listed = service.listThreads({query: {query: parsed.query, me: 'ops', now: service.now(), sla: service.sla}, limit: 2});
 			expect(listed.map((t) => t.title)).toEqual(['drop 0', 'drop 2']);
+		} finally {
+			service.close();
+		}
+	});
+});
+
+describe('list --filter stays an indexed query', () => {
+	it('the plan searches the thread view by state (open states), never scans it', () => {
+		const service = new ForumService({db: ':memory:'});
+		try {
+			const parsed = parseFilter('agent:etl ticket:OPS- assignee:me priority:>=high escalated:yes drop');
+			if (!parsed.ok) throw new Error(parsed.error.message);
+			const captured: string[] = [];
+			const db = service.store.db;
+			const prepare = db.prepare.bind(db);
+			// Catch the SQL the store runs, then ask SQLite how it would run it.
+			db.prepare = ((sql: string) => {
+				if (sql.startsWith('SELECT') && sql.includes('forum_thread_views v')) captured.push(sql);
+				return prepare(sql);
+			}) as typeof db.prepare;
+			service.listThreads({states: ['new', 'triaged', 'waiting_operator', 'waiting_human', 'answered'], query: {query: parsed.query, me: 'ops', now: service.now(), sla: service.sla}});
+			db.prepare = prepare;
+			expect(captured).toHaveLength(1);
+			const params = (captured[0]!.match(/\?/g) ?? []).map(() => 'x');
+			const plan = prepare(`EXPLAIN QUERY PLAN ${captured[0]}`).all(...params).map((row) => (row as {detail: string}).detail);
+			expect(plan.join('\n')).toMatch(/SEARCH v USING INDEX forum_thread_views_by_(state|wait) \(state=\?/);
+			expect(plan.join('\n')).not.toMatch(/SCAN v\b/);
 		} finally {
 			service.close();
 		}
