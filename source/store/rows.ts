@@ -108,7 +108,8 @@ export function threadFromRow(row: ThreadRow): Thread {
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 		stateSince: row.state_since,
-		waitingSince: row.waiting_since,
+		// '' only in rows loaded from a snapshot of a forum before schema 5 (a remote view of an older serve).
+		waitingSince: row.waiting_since || row.created_at,
 		stateChanges: row.state_changes,
 		lastPostAt: row.last_post_at,
 		lastPostBy:

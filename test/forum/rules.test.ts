@@ -241,7 +241,7 @@ describe('escalation', () => {
 		}
 	});
 
-	it('escalates normal threads after the SLA minutes since the last update, not before', () => {
+	it('escalates normal threads after the SLA minutes since the wait began, not before', () => {
 		expect(isEscalated(makeThread({state: 'new'}), at(29.99), sla)).toBe(false);
 		expect(isEscalated(makeThread({state: 'new'}), at(30), sla)).toBe(true);
 	});

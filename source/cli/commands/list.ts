@@ -38,7 +38,6 @@ thread in the dashboard.
 Example:
   metawsm forum list --state new,waiting_human --json
   metawsm forum list --filter "agent:etl priority:>=high"
-
   metawsm forum list --unseen --viewer ops`,
 	flags: {
 		filter: {type: 'string', description: 'the dashboard\'s filter: agent:etl priority:>=high words… (see above)'},
