@@ -27,7 +27,7 @@ function unrecordedEscalations(file: string): number {
 	const service = new ForumService({db: file, pollMs: 1000});
 	try {
 		const now = service.now();
-		return service.listThreads({states: ['new', 'waiting_human']}).filter((t) => t.escalatedAt === null && (t.priority === 'high' || t.priority === 'urgent' || Date.parse(now) - Date.parse(t.updatedAt) >= 30 * 60_000)).length;
+		return service.listThreads({states: ['new', 'waiting_human']}).filter((t) => t.escalatedAt === null && (t.priority === 'high' || t.priority === 'urgent' || Date.parse(now) - Date.parse(t.waitingSince) >= 30 * 60_000)).length;
 	} finally {
 		service.close();
 	}

@@ -14,9 +14,9 @@ import {decisionContextOf} from './agent-pane.js';
 import {agentPaneRows, buildFrame, detailMax, frameText, layout, queueRows, type FrameInput} from './frame.js';
 import {KEYMAP, keyName, type KeyBinding} from './keymap.js';
 import {describeError, dispatchPatiently} from './patient-dispatch.js';
-import {buildQueue, SECTIONS, type Queue} from './queue-model.js';
+import {buildQueue, SECTIONS, type OrderId, type Queue} from './queue-model.js';
 import type {Snapshot} from './snapshot.js';
-import {cursorOf, initialState, modeOf, update, writeName, type BulkResult, type DashState, type Effect, type Input, type World, type WriteOutcome} from './state.js';
+import {cursorOf, filterOf, initialState, modeOf, update, writeName, type BulkResult, type DashState, type Effect, type Input, type World, type WriteOutcome} from './state.js';
 import {useBell} from './use-bell.js';
 import {useClock} from './use-clock.js';
 import {useAgentPane} from './use-agent-pane.js';
@@ -90,26 +90,28 @@ export function DashApp(props: DashAppProps) {
 	// Fresh on every render; the clock renders again only when the frame would change.
 	const now = client.now();
 
-	// The queue per filter, rebuilt when the data changes or a thread crosses its SLA: a cache, not state.
-	const cache = useRef<{filter: string; revision: number; queue: Queue} | undefined>(undefined);
+	// The queue per filter and order, rebuilt when the data changes or a thread crosses its SLA: a cache, not state.
+	const cache = useRef<{filter: string; order: OrderId; revision: number; queue: Queue; at: number} | undefined>(undefined);
 	const queueFor = useCallback(
-		(filter: string): Queue => {
+		(filter: string, order: OrderId): Queue => {
 			const known = cache.current;
 			const at = client.now();
-			if (known && known.filter === filter && known.revision === feed.revision() && Date.parse(at) < known.queue.nextEscalationAt) return known.queue;
-			const queue = buildQueue({threads: feed.threads.values(), seen: feed.seen, me: operator.name, now: at, sla: client.sla, filter});
-			cache.current = {filter, revision: feed.revision(), queue};
+			const fresh = known && known.filter === filter && known.order === order && known.revision === feed.revision() && Date.parse(at) < known.queue.nextEscalationAt;
+			// The blocked-cost order moves with the clock (a minute at a time, as WAIT does).
+			if (fresh && (order !== 'blocked' || Date.parse(at) - known.at < 60_000)) return known.queue;
+			const queue = buildQueue({threads: feed.threads.values(), seen: feed.seen, me: operator.name, now: at, sla: client.sla, filter, order});
+			cache.current = {filter, order, revision: feed.revision(), queue, at: Date.parse(at)};
 			return queue;
 		},
 		[client, feed, operator.name],
 	);
 
-	const [state, setState] = useState<DashState>(() => initialState(queueFor('')));
+	const [state, setState] = useState<DashState>(() => initialState(queueFor('', 'default')));
 	const [, setRedraw] = useState(0);
 	// Keys can arrive several in one read: each applies to the state the one before left.
 	const current = useRef(state);
 
-	const queue = queueFor(state.filter);
+	const queue = queueFor(filterOf(state), state.order);
 	const box = layout(size.columns, size.rows, queue.sections[SECTIONS[state.sectionIndex]!.id].length);
 	const cursorWorld: Pick<World, 'queue' | 'listHeight'> = {queue: queueFor, listHeight: (rowCount) => queueRows(layout(size.columns, size.rows, rowCount))};
 	const cursor = cursorOf(state, cursorWorld as World);
@@ -317,7 +319,8 @@ export function DashApp(props: DashAppProps) {
 		detailScroll: Math.min(state.detailScroll, scrollMax),
 		help: state.help,
 		prompt: state.prompt,
-		filter: state.filter,
+		filter: filterOf(state),
+		order: state.order,
 		notice: state.notice,
 		waiting: state.waiting,
 		feedError: feed.feedError ?? feed.warning,

@@ -186,7 +186,7 @@ export function startSimulation(client: ForumClient, data: DemoData = DEMO, opti
 				weight: waiting.length > 6 ? 3 : waiting.length > 0 ? 1 : 0,
 				run: () => {
 					// The lead takes the longest-waiting thread.
-					const thread = [...waiting].sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : 1))[0]!;
+					const thread = [...waiting].sort((a, b) => (a.waitingSince < b.waitingSince ? -1 : 1))[0]!;
 					// The lead answers each kind of question the way it asks to be answered.
 					if (thread.question.kind === 'choice') {
 						const choice = thread.question.recommended ?? 1 + Math.floor(random() * thread.question.choices.length);

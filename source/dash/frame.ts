@@ -8,7 +8,7 @@ import type {SlaRule} from '../forum/rules.js';
 import type {Thread} from '../forum/types.js';
 import type {SourceInfo} from '../service/client.js';
 import type {ThreadDetail} from '../service/forum-service.js';
-import {SECTIONS, type Queue} from './queue-model.js';
+import {SECTIONS, type OrderId, type Queue} from './queue-model.js';
 import type {Notice, Prompt, Running, Waiting} from './state.js';
 import {truncate} from './text-fit.js';
 import {keyOf, type KeyBinding, type View} from './keymap.js';
@@ -49,7 +49,10 @@ export interface FrameInput {
 	detailScroll: number;
 	help: boolean;
 	prompt: Prompt | undefined;
+	/** The current section's filter ('' for none). */
 	filter: string;
+	/** The queue's order (default when absent). */
+	order?: OrderId;
 	notice: Notice | undefined;
 	/** A write retrying while the database is locked by another process. */
 	waiting?: Waiting;

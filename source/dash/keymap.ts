@@ -55,6 +55,7 @@ export type Action =
 	| 'priority'
 	| 'close'
 	| 'filter'
+	| 'order'
 	| 'help'
 	| 'quit'
 	| 'choose'
@@ -147,7 +148,8 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['T'], label: 'T', action: 'jumpToPane', description: "jump to the agent's tmux pane (come back: tmux switch-client -l, prefix L)", views: BOTH},
 	{keys: ['space'], label: 'Space', action: 'mark', description: 'mark / unmark the thread (then the next row); A p s c act on all marked', views: ['queue']},
 	{keys: ['*'], label: '*', action: 'markAll', description: 'mark every thread shown (section and filter); again: unmark them', views: ['queue']},
-	{keys: ['/'], label: '/', action: 'filter', description: 'filter by title, body, ticket, agent (Esc clears)', views: ['queue'], hint: 'filter'},
+	{keys: ['/'], label: '/', action: 'filter', description: 'filter this section: agent:etl priority:>=high words… (README: Filters; Esc clears)', views: ['queue'], hint: 'filter'},
+	{keys: ['o'], label: 'o', action: 'order', description: 'cycle the order: default → blocked cost → newest → recently updated', views: ['queue']},
 	{keys: ['?'], label: '?', action: 'help', description: 'this help', views: BOTH, hint: 'help'},
 	{keys: ['q'], label: 'q', action: 'quit', description: 'quit (terminal restored)', views: BOTH, hint: 'quit'},
 	{keys: ['ctrl+c'], label: '^C', action: 'quit', description: 'quit, from anywhere (terminal restored)', views: EVERYWHERE, fixed: 'Ctrl-C always quits'},

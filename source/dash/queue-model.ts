@@ -2,7 +2,8 @@
  * The queue as data: which threads are in which section, in what order. Pure and cheap
  * enough to rebuild on every change with 10k threads (one pass, numeric sort keys).
  */
-import {compareQueueKeys, isEscalatedBy, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, slaCutoffs, slaMinutesFor, type QueueKey, type SlaRule} from '../forum/rules.js';
+import {EVERYTHING, isEverything, matchesQuery, parseFilter, type ThreadQuery} from '../forum/filter.js';
+import {blockedCost, compareQueueKeys, isAssignedTo, isEscalatedBy, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, slaCutoffs, slaMinutesFor, waitKey, type QueueKey, type SlaRule} from '../forum/rules.js';
 import {PRIORITIES, THREAD_STATES, type Priority, type Thread, type ThreadState} from '../forum/types.js';
 
 export type SectionId = 'needs_human' | 'needs_me' | 'waiting_operator' | 'answered' | 'open' | 'closed';
@@ -24,6 +25,26 @@ export const SECTIONS: readonly Section[] = [
 	{id: 'closed', label: 'Closed', includes: (t) => t.state === 'closed'},
 ];
 
+export type OrderId = 'default' | 'blocked' | 'newest' | 'updated';
+
+/** The orders `o` cycles through, in that order, with the name the status line gives them. */
+export const ORDERS: readonly {id: OrderId; label: string}[] = [
+	{id: 'default', label: 'default'},
+	{id: 'blocked', label: 'blocked cost'},
+	{id: 'newest', label: 'newest'},
+	{id: 'updated', label: 'recently updated'},
+];
+
+export function orderLabel(order: OrderId): string {
+	return ORDERS.find((entry) => entry.id === order)?.label ?? order;
+}
+
+/** The next order after `order` (`o`). */
+export function nextOrder(order: OrderId): OrderId {
+	const index = ORDERS.findIndex((entry) => entry.id === order);
+	return ORDERS[(index + 1) % ORDERS.length]!.id;
+}
+
 export interface QueueEntry {
 	thread: Thread;
 	escalated: boolean;
@@ -38,8 +59,13 @@ export interface QueueInput {
 	me: string;
 	now: string;
 	sla: SlaRule;
-	/** Case-insensitive text over title, body, ticket and agent; empty for all. */
+	/** A filter in forum/filter.ts syntax (an invalid one filters nothing: the caller shows why); empty for all. */
 	filter: string;
+	/**
+	 * default: escalated, priority, longest waiting (QUEUE_ORDER); blocked: minutes blocked ×
+	 * priority weight, highest first; newest: asked most recently first; updated: most recently updated first.
+	 */
+	order?: OrderId;
 }
 
 export interface Queue {
@@ -49,7 +75,7 @@ export interface Queue {
 	stateCounts: Record<ThreadState, number>;
 	/** Escalated threads, unfiltered. */
 	escalations: number;
-	/** One key per escalation episode (`id:stateChanges`), unfiltered: the bell rings for new ones. */
+	/** One key per escalated wait (rules.ts waitKey), unfiltered: the bell rings for new ones. */
 	escalationKeys: Set<string>;
 	/** Escalated threads with no escalation event recorded yet: work for the SLA scheduler. */
 	unrecordedEscalations: number;
@@ -58,25 +84,18 @@ export interface Queue {
 	total: number;
 }
 
-const haystacks = new WeakMap<Thread, string>();
+let lastQuery: {text: string; query: ThreadQuery} = {text: '', query: EVERYTHING};
 
-function haystack(thread: Thread): string {
-	let text = haystacks.get(thread);
-	if (text === undefined) {
-		text = `${thread.title}\n${thread.body}\n${thread.ticket}\n${thread.agentName}`.toLowerCase();
-		haystacks.set(thread, text);
-	}
-	return text;
+/** The filter text as a query (the last one kept: the queue is rebuilt often with the same filter). */
+export function queryOf(filter: string): ThreadQuery {
+	if (filter === lastQuery.text) return lastQuery.query;
+	const parsed = parseFilter(filter);
+	const query = parsed.ok ? parsed.query : EVERYTHING;
+	lastQuery = {text: filter, query};
+	return query;
 }
 
-export function matchesFilter(thread: Thread, filter: string): boolean {
-	const needle = filter.trim().toLowerCase();
-	return needle === '' || haystack(thread).includes(needle);
-}
-
-export function isMine(thread: Thread, me: string): boolean {
-	return thread.assignee !== null && thread.assignee.type !== 'agent' && thread.assignee.name === me;
-}
+export const isMine = isAssignedTo;
 
 /**
  * "Needs me": assigned to me, not answered or closed, and unseen or still unanswered. Assigning a
@@ -91,7 +110,19 @@ interface Keyed {
 	entry: QueueEntry;
 	key: QueueKey;
 	mine: boolean;
+	/** For the blocked-cost order. */
+	cost: number;
 }
+
+const byId = (a: Keyed, b: Keyed) => (a.key.id < b.key.id ? -1 : a.key.id > b.key.id ? 1 : 0);
+const descendingText = (x: string, y: string) => (x > y ? -1 : x < y ? 1 : 0);
+
+const COMPARATORS: Record<OrderId, (a: Keyed, b: Keyed) => number> = {
+	default: (a, b) => compareQueueKeys(a.key, b.key),
+	blocked: (a, b) => b.cost - a.cost || compareQueueKeys(a.key, b.key),
+	newest: (a, b) => descendingText(a.entry.thread.createdAt, b.entry.thread.createdAt) || byId(a, b),
+	updated: (a, b) => descendingText(a.entry.thread.updatedAt, b.entry.thread.updatedAt) || byId(a, b),
+};
 
 /** Sections in queue order (QUEUE_ORDER, as the store's SQL sorts), with each thread's sort key computed once. */
 export function buildQueue(input: QueueInput): Queue {
@@ -103,38 +134,43 @@ export function buildQueue(input: QueueInput): Queue {
 	let unrecordedEscalations = 0;
 	let total = 0;
 	const cutoffs = slaCutoffs(input.now, input.sla);
-	// The oldest update of each priority among waiting threads not yet escalated: the next to cross.
+	// The oldest wait of each priority among waiting threads not yet escalated: the next to cross.
 	const oldest: Partial<Record<Priority, string>> = {};
+	const query = queryOf(input.filter);
+	const all = isEverything(query);
+	const order = input.order ?? 'default';
+	const facts = {me: input.me, escalated: (thread: Thread) => needsHuman(thread.state) && isEscalatedBy(thread, cutoffs)};
 	for (const thread of input.threads) {
 		total += 1;
 		stateCounts[thread.state] += 1;
 		const waiting = needsHuman(thread.state);
 		const escalated = waiting && isEscalatedBy(thread, cutoffs);
 		if (escalated) {
-			escalationKeys.add(`${thread.id}:${thread.stateChanges}`);
+			escalationKeys.add(waitKey(thread));
 			if (thread.escalatedAt === null) unrecordedEscalations += 1;
 		} else if (waiting) {
 			const known = oldest[thread.priority];
-			if (known === undefined || thread.updatedAt < known) oldest[thread.priority] = thread.updatedAt;
+			if (known === undefined || thread.waitingSince < known) oldest[thread.priority] = thread.waitingSince;
 		}
-		if (!matchesFilter(thread, input.filter)) continue;
+		if (!all && !matchesQuery(thread, query, facts)) continue;
 		const seen = input.seen.get(thread.id);
 		keyed.push({
 			entry: {thread, escalated, unseen: isUnseen(thread, seen)},
-			key: {escalated: escalated ? 1 : 0, rank: PRIORITY_RANK[thread.priority], updatedAt: thread.updatedAt, id: thread.id},
+			key: {escalated: escalated ? 1 : 0, rank: PRIORITY_RANK[thread.priority], waitingSince: thread.waitingSince, id: thread.id},
 			mine: needsMe(thread, seen, input.me),
+			cost: order === 'blocked' ? blockedCost(thread, input.now) : 0,
 		});
 	}
-	keyed.sort((a, b) => compareQueueKeys(a.key, b.key));
+	keyed.sort(COMPARATORS[order]);
 	const sections = Object.fromEntries(SECTIONS.map((section) => [section.id, [] as QueueEntry[]])) as Record<SectionId, QueueEntry[]>;
 	const lists = SECTIONS.map((section) => sections[section.id]);
 	for (const {entry, mine} of keyed) {
 		for (let i = 0; i < SECTIONS.length; i++) if (SECTIONS[i]!.includes(entry.thread, mine)) lists[i]!.push(entry);
 	}
 	for (const priority of PRIORITIES) {
-		const updatedAt = oldest[priority];
-		if (updatedAt === undefined) continue;
-		const due = Date.parse(updatedAt) + slaMinutesFor(priority, input.sla) * 60_000;
+		const since = oldest[priority];
+		if (since === undefined) continue;
+		const due = Date.parse(since) + slaMinutesFor(priority, input.sla) * 60_000;
 		if (due < nextEscalationAt) nextEscalationAt = due;
 	}
 	// Past nowMs is possible when a due time is in the past but not yet escalated; never loop on it.

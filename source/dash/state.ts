@@ -11,7 +11,8 @@ import {ACTOR_TYPES, PRIORITIES, THREAD_STATES, type Actor, type ActorType, type
 import type {CommandInput, DispatchResult} from '../service/forum-service.js';
 import {safeLine} from '../text/safe-text.js';
 import {bindingFor, keyOf, type Action, type KeyBinding, type Mode, type View} from './keymap.js';
-import {nextNeedingHuman, SECTIONS, type Queue, type QueueEntry} from './queue-model.js';
+import {parseFilter} from '../forum/filter.js';
+import {nextNeedingHuman, nextOrder, orderLabel, SECTIONS, type OrderId, type Queue, type QueueEntry, type SectionId} from './queue-model.js';
 import {deleteBefore, deleteWordBefore, insertAt, nextBoundary, previousBoundary} from './line-edit.js';
 
 /** What an answer prompt answers with besides its text: an approval's yes/no, an amendment. */
@@ -102,7 +103,14 @@ export interface DashState {
 	/** `t`: the agent's tmux pane is shown in place of the conversation, for whichever thread is in view. */
 	paneShown: boolean;
 	prompt: Prompt | undefined;
-	filter: string;
+	/**
+	 * The filter of each section (forum/filter.ts syntax), kept until cleared: switching away and
+	 * back shows it again. Only filters that parse are kept; while typing a bad one the last good
+	 * one applies and the notice says what is wrong.
+	 */
+	filters: Partial<Record<SectionId, string>>;
+	/** The order `o` cycles (queue-model.ts ORDERS), for every section. */
+	order: OrderId;
 	/** Where the cursor was when the filter prompt opened: Esc goes back there. */
 	filterFrom: {id: string | undefined; index: number; offset: number} | undefined;
 	notice: Notice | undefined;
@@ -117,8 +125,8 @@ export interface DashState {
 
 /** What the reducer may read besides the state: pure facts of the moment. */
 export interface World {
-	/** The queue under a filter (memoised by the caller). */
-	queue(filter: string): Queue;
+	/** The queue under a filter, in an order (memoised by the caller). */
+	queue(filter: string, order: OrderId): Queue;
 	thread(id: string): Thread | undefined;
 	operator: Actor;
 	now: string;
@@ -199,7 +207,8 @@ export function initialState(queue?: Queue): DashState {
 		help: false,
 		paneShown: false,
 		prompt: undefined,
-		filter: '',
+		filters: {},
+		order: 'default',
 		filterFrom: undefined,
 		notice: undefined,
 		waiting: undefined,
@@ -223,9 +232,14 @@ export function promptMode(prompt: Prompt): Exclude<Mode, View | 'help' | 'waiti
 	return prompt.kind === 'text' ? 'input' : prompt.kind;
 }
 
-/** The rows of the current section under the current filter. */
+/** The filter kept for the current section ('' for none). */
+export function filterOf(state: Pick<DashState, 'filters' | 'sectionIndex'>): string {
+	return state.filters[SECTIONS[state.sectionIndex]!.id] ?? '';
+}
+
+/** The rows of the current section under its filter, in the current order. */
 export function entriesOf(state: DashState, world: World): readonly QueueEntry[] {
-	return world.queue(state.filter).sections[SECTIONS[state.sectionIndex]!.id];
+	return world.queue(filterOf(state), state.order).sections[SECTIONS[state.sectionIndex]!.id];
 }
 
 /** Where the cursor is: its thread when still in the section, else the row at its last position. */
@@ -412,7 +426,12 @@ function switchSection(state: DashState, world: World, index: number): DashState
 
 /** After the filter text changed: the cursor stays on its thread if it still matches, else goes to the first match. */
 function refilter(state: DashState, world: World, filter: string): DashState {
-	const next = {...state, filter};
+	const next = {...state, filters: {...state.filters, [SECTIONS[state.sectionIndex]!.id]: filter}};
+	return keepCursor(state, next, world);
+}
+
+/** After the rows changed under the cursor (filter, order): stay on the thread if it is still there, else the first row. */
+function keepCursor(state: DashState, next: DashState, world: World): DashState {
 	const entries = entriesOf(next, world);
 	const index = state.selectedId === undefined ? -1 : entries.findIndex((entry) => entry.thread.id === state.selectedId);
 	if (index >= 0) return {...next, lastIndex: index};
@@ -473,13 +492,19 @@ function runAction(step: Step, action: Action, name: string, world: World): Upda
 			return {state: {...state, view: 'detail', openId: cursor.thread.id, selectedId: cursor.thread.id, lastIndex: cursor.index, detailScroll: 0}, effects: []};
 		case 'back':
 			if (state.marked.size > 0) return {state: {...state, marked: NO_MARKS, notice: {text: 'marks cleared', tone: 'info'}}, effects: []};
-			if (state.filter === '') return step;
+			if (filterOf(state) === '') return step;
 			return {state: {...refilter(state, world, ''), filterFrom: undefined, notice: {text: 'filter cleared', tone: 'info'}}, effects: []};
-		case 'filter':
+		case 'filter': {
+			const value = filterOf(state);
 			return {
-				state: {...state, prompt: {kind: 'text', purpose: 'filter', value: state.filter, cursor: state.filter.length}, filterFrom: {id: cursor.thread?.id, index: cursor.index, offset: state.offset}},
+				state: {...state, prompt: {kind: 'text', purpose: 'filter', value, cursor: value.length}, filterFrom: {id: cursor.thread?.id, index: cursor.index, offset: state.offset}},
 				effects: [],
 			};
+		}
+		case 'order': {
+			const order = nextOrder(state.order);
+			return {state: {...keepCursor(state, {...state, order}, world), notice: {text: `order: ${orderLabel(order)}`, tone: 'info'}}, effects: []};
+		}
 		case 'help':
 			return {state: {...state, help: true}, effects: []};
 		case 'agentPane':
@@ -654,7 +679,12 @@ function written(step: Step, input: Extract<Input, {type: 'written'}>, world: Wo
 
 function submitText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, world: World): Update {
 	const {state} = step;
-	if (prompt.purpose === 'filter') return {state: {...state, prompt: undefined, filterFrom: undefined}, effects: []};
+	if (prompt.purpose === 'filter') {
+		// A bad filter keeps the prompt open with the text as typed, and says what is wrong.
+		const parsed = parseFilter(prompt.value);
+		if (!parsed.ok) return {state: say(state, `filter: ${parsed.error.message}`), effects: []};
+		return {state: {...refilter(state, world, prompt.value), prompt: undefined, filterFrom: undefined, notice: undefined}, effects: []};
+	}
 	if (prompt.purpose === 'bulkAssign') {
 		const assignee = parseAssignee(prompt.value, world.operator);
 		if (typeof assignee === 'string') return {state: say(state, assignee), effects: []};
@@ -772,7 +802,7 @@ function onPromptKey(step: Step, prompt: Prompt, name: string, text: string, act
 		if (prompt.purpose !== 'filter') return {state: {...state, prompt: undefined}, effects: []};
 		// Esc: no filter, and the cursor back on the thread it was on before `/`.
 		const from = state.filterFrom;
-		const cleared = {...state, prompt: undefined, filter: '', filterFrom: undefined};
+		const cleared = {...state, prompt: undefined, filters: {...state.filters, [SECTIONS[state.sectionIndex]!.id]: ''}, filterFrom: undefined, notice: undefined};
 		if (!from?.id) return {state: refilter(cleared, world, ''), effects: []};
 		const index = entriesOf(cleared, world).findIndex((entry) => entry.thread.id === from.id);
 		return {state: {...cleared, selectedId: from.id, lastIndex: index >= 0 ? index : from.index, offset: from.offset}, effects: []};
@@ -823,7 +853,12 @@ function typeText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, text: str
 function setText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, edit: {value: string; cursor: number}, world: World): Update {
 	const nextPrompt = {...prompt, value: edit.value, cursor: edit.cursor} as Prompt;
 	const state = {...step.state, prompt: nextPrompt};
-	if (prompt.purpose === 'filter' && edit.value !== prompt.value) return {state: refilter(state, world, edit.value), effects: step.effects};
+	if (prompt.purpose === 'filter' && edit.value !== prompt.value) {
+		// Live: each good filter applies as it is typed; a bad one leaves the last good one and says why.
+		const parsed = parseFilter(edit.value);
+		if (!parsed.ok) return {state: say(state, `filter: ${parsed.error.message}`), effects: step.effects};
+		return {state: {...refilter(state, world, edit.value), notice: undefined}, effects: step.effects};
+	}
 	return {state, effects: step.effects};
 }
 

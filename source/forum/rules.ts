@@ -62,29 +62,66 @@ export function slaMinutesFor(priority: Priority, sla: SlaRule): number {
 	return sla.byPriority?.[priority] ?? sla.escalationMinutes;
 }
 
-/** Whole minutes a thread has waited since its last update. */
-export function waitedMinutes(thread: Pick<Thread, 'updatedAt'>, now: string): number {
-	return Math.max(0, Math.floor((Date.parse(now) - Date.parse(thread.updatedAt)) / 60_000));
+/**
+ * The agent is blocked on the thread: it is open and not answered. (In `triaged` and
+ * `waiting_operator` the agent still waits; only `new` and `waiting_human` escalate.)
+ */
+export function isAgentWaiting(state: ThreadState): boolean {
+	return state !== 'answered' && state !== 'closed';
+}
+
+/**
+ * The wait clock, as evolve keeps it: a thread starts waiting when it opens, and again when it
+ * leaves `answered` for an open state (the agent's follow-up, or an operator moving it back).
+ * Nothing else moves it: not an assignment, a priority change, a post (an agent's "any news?"
+ * on a thread it already waits on included), a move between waiting states, nor an escalation.
+ */
+export function startsWait(from: ThreadState, to: ThreadState): boolean {
+	return from === 'answered' && isAgentWaiting(to);
+}
+
+/** Milliseconds the agent has waited at `now` (since waitingSince); null when it is not waiting. */
+export function waitedMs(thread: Pick<Thread, 'state' | 'waitingSince'>, now: string): number | null {
+	if (!isAgentWaiting(thread.state)) return null;
+	return Math.max(0, Date.parse(now) - Date.parse(thread.waitingSince));
+}
+
+/** Whole minutes since the agent started waiting (the current or, for an answered thread, the last wait). */
+export function waitedMinutes(thread: Pick<Thread, 'waitingSince'>, now: string): number {
+	return Math.max(0, Math.floor((Date.parse(now) - Date.parse(thread.waitingSince)) / 60_000));
 }
 
 /**
  * DESIGN.md: a thread in `new` or `waiting_human` is escalated when its priority is
- * high/urgent or it has waited at least the SLA minutes since its last update.
+ * high/urgent or the agent has waited at least the SLA minutes (counted from waitingSince,
+ * not the last update: assigning a thread or changing its priority does not hide a breach).
  */
 export function isEscalated(
-	thread: Pick<Thread, 'state' | 'priority' | 'updatedAt'>,
+	thread: Pick<Thread, 'state' | 'priority' | 'waitingSince'>,
 	now: string,
 	sla: SlaRule,
 ): boolean {
 	if (!ESCALATING_STATES.includes(thread.state)) return false;
 	if (ESCALATING_PRIORITIES.includes(thread.priority)) return true;
-	const waitedMs = Date.parse(now) - Date.parse(thread.updatedAt);
-	return waitedMs >= slaMinutesFor(thread.priority, sla) * 60_000;
+	const waited = Date.parse(now) - Date.parse(thread.waitingSince);
+	return waited >= slaMinutesFor(thread.priority, sla) * 60_000;
 }
 
 /** Milliseconds past the SLA deadline (negative: time left). */
-export function msPastSla(thread: Pick<Thread, 'priority' | 'updatedAt'>, now: string, sla: SlaRule): number {
-	return Date.parse(now) - Date.parse(thread.updatedAt) - slaMinutesFor(thread.priority, sla) * 60_000;
+export function msPastSla(thread: Pick<Thread, 'priority' | 'waitingSince'>, now: string, sla: SlaRule): number {
+	return Date.parse(now) - Date.parse(thread.waitingSince) - slaMinutesFor(thread.priority, sla) * 60_000;
+}
+
+/**
+ * What one blocked minute of each priority costs in the blocked-cost order: each step up
+ * doubles it, so an urgent question blocked 10 minutes (80) outranks a normal one blocked 30 (60).
+ */
+export const PRIORITY_WEIGHT: Readonly<Record<Priority, number>> = {low: 1, normal: 2, high: 4, urgent: 8};
+
+/** Minutes the agent has been blocked × its priority's weight; 0 when it is not waiting. */
+export function blockedCost(thread: Pick<Thread, 'state' | 'priority' | 'waitingSince'>, now: string): number {
+	const waited = waitedMs(thread, now);
+	return waited === null ? 0 : (waited / 60_000) * (PRIORITY_WEIGHT[thread.priority] ?? 1);
 }
 
 /** Threads that need a human: the operator's queue. */
@@ -250,7 +287,7 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 				return refuse('not_escalatable', `thread ${thread.id} is not past its SLA (state ${thread.state}, priority ${thread.priority})`);
 			}
 			if (thread.escalatedAt !== null) {
-				return refuse('not_escalatable', `thread ${thread.id} was already escalated at ${thread.escalatedAt} in this state`);
+				return refuse('not_escalatable', `thread ${thread.id} was already escalated at ${thread.escalatedAt} in this wait (since ${thread.waitingSince})`);
 			}
 			return {
 				ok: true,
@@ -307,6 +344,7 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 			createdAt: at,
 			updatedAt: at,
 			stateSince: at,
+			waitingSince: at,
 			stateChanges: 0,
 			lastPostAt: null,
 			lastPostBy: null,
@@ -339,7 +377,11 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 			next.state = event.payload.to_state;
 			next.stateSince = at;
 			next.stateChanges += 1;
-			next.escalatedAt = null;
+			// One escalation per wait: a move between waiting states keeps the mark, a new wait clears it.
+			if (startsWait(thread.state, event.payload.to_state)) {
+				next.waitingSince = at;
+				next.escalatedAt = null;
+			}
 			next.updatedAt = at;
 			if (event.payload.to_state === 'closed') next.closedAt = at;
 			// Waiting again (a follow-up, or moved back): the old answer no longer decides anything.
@@ -365,13 +407,14 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 }
 
 /**
- * The queue order as data: escalated first, then priority (urgent first), then longest waiting,
- * then id. The JS comparator below and the store's SQL ORDER BY are both built from this list.
+ * The queue order as data: escalated first, then priority (urgent first), then longest waiting
+ * (oldest waitingSince), then id. The JS comparator below and the store's SQL ORDER BY are both
+ * built from this list.
  */
 export const QUEUE_ORDER = [
 	{key: 'escalated', descending: true},
 	{key: 'rank', descending: true},
-	{key: 'updatedAt', descending: false},
+	{key: 'waitingSince', descending: false},
 	{key: 'id', descending: false},
 ] as const;
 
@@ -381,13 +424,13 @@ export interface QueueKey {
 	escalated: number;
 	rank: number;
 	/** ISO time (toISOString): compared as text, as SQL compares it. */
-	updatedAt: string;
+	waitingSince: string;
 	id: string;
 }
 
 export function queueKey(thread: Thread, now: string, sla: SlaRule, options: {escalation?: boolean} = {}): QueueKey {
 	const escalated = options.escalation !== false && isEscalated(thread, now, sla) ? 1 : 0;
-	return {escalated, rank: PRIORITY_RANK[thread.priority], updatedAt: thread.updatedAt, id: thread.id};
+	return {escalated, rank: PRIORITY_RANK[thread.priority], waitingSince: thread.waitingSince, id: thread.id};
 }
 
 export function compareQueueKeys(a: QueueKey, b: QueueKey): number {
@@ -406,7 +449,7 @@ export function compareQueue(a: Thread, b: Thread, now: string, sla: SlaRule): n
 
 /**
  * The instant before which a waiting thread of `priority` has passed its SLA (ISO): a thread is
- * escalated when its `updatedAt` is at or before it. Lets SQL decide escalation as isEscalated does.
+ * escalated when its `waitingSince` is at or before it. Lets SQL decide escalation as isEscalated does.
  */
 export function slaCutoff(priority: Priority, now: string, sla: SlaRule): string {
 	return new Date(Date.parse(now) - slaMinutesFor(priority, sla) * 60_000).toISOString();
@@ -418,9 +461,9 @@ export function slaCutoffs(now: string, sla: SlaRule): Record<Priority, string> 
 }
 
 /** isEscalated, judged against precomputed cutoffs by comparing ISO text (as the SQL order does): no dates parsed per thread. */
-export function isEscalatedBy(thread: Pick<Thread, 'state' | 'priority' | 'updatedAt'>, cutoffs: Record<Priority, string>): boolean {
+export function isEscalatedBy(thread: Pick<Thread, 'state' | 'priority' | 'waitingSince'>, cutoffs: Record<Priority, string>): boolean {
 	if (!ESCALATING_STATES.includes(thread.state)) return false;
-	return ESCALATING_PRIORITIES.includes(thread.priority) || thread.updatedAt <= cutoffs[thread.priority];
+	return ESCALATING_PRIORITIES.includes(thread.priority) || thread.waitingSince <= cutoffs[thread.priority];
 }
 
 /** States in which a thread can escalate. */
@@ -428,9 +471,24 @@ export const ESCALATING: readonly ThreadState[] = ESCALATING_STATES;
 /** Priorities that escalate at once. */
 export const ESCALATING_PRIORITIES: readonly Priority[] = ['high', 'urgent'];
 
-/** The SLA episode a thread is in: escalation command ids include it so each breach fires once. */
+/**
+ * The escalation command id for the thread as it is: concurrent SLA passes send the same one, so
+ * only one lands. It names the state (every new wait starts with a state change, so no two waits
+ * share one); a second escalation in the same wait after a move between states gets a new id but
+ * is refused by the rule (escalatedAt is kept for the whole wait): one escalation per wait.
+ */
 export function slaCommandId(thread: Pick<Thread, 'id' | 'stateChanges'>): string {
 	return `sla:${thread.id}:${thread.stateChanges}`;
+}
+
+/** Names one wait of one thread (the bell rings once per escalated wait). */
+export function waitKey(thread: Pick<Thread, 'id' | 'waitingSince'>): string {
+	return `${thread.id}:${thread.waitingSince}`;
+}
+
+/** Assigned to `me` as an operator or human (an agent of that name is someone else). */
+export function isAssignedTo(thread: Pick<Thread, 'assignee'>, me: string): boolean {
+	return thread.assignee !== null && thread.assignee.type !== 'agent' && thread.assignee.name === me;
 }
 
 /** An agent spoke last: the question, or a follow-up after the last human or operator post. */

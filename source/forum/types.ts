@@ -103,13 +103,19 @@ export interface Thread {
 	createdBy: Actor;
 	createdAt: string;
 	updatedAt: string;
-	/** When the thread entered its current state; the SLA clock for waiting states. */
+	/** When the thread entered its current state. */
 	stateSince: string;
+	/**
+	 * When the agent started waiting: the question, or the moment the thread left `answered` for
+	 * a waiting state (a follow-up, or moved back). WAIT, the SLA and the queue order count from
+	 * it; assignments, priority changes and posts do not move it (rules.ts startsWait).
+	 */
+	waitingSince: string;
 	/** How many state changes the thread has had; names one waiting episode for the SLA. */
 	stateChanges: number;
 	lastPostAt: string | null;
 	lastPostBy: Actor | null;
-	/** Set when an escalation was requested during the current state; cleared when the state changes. */
+	/** Set when an escalation was requested during the current wait; cleared when a new wait starts. */
 	escalatedAt: string | null;
 	closedAt: string | null;
 	/** Sequence of the last event applied: the thread's version, for `--if-version`. */

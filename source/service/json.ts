@@ -61,6 +61,7 @@ export function threadJson(thread: Thread, now: string, sla: SlaRule) {
 		created_at: thread.createdAt,
 		updated_at: thread.updatedAt,
 		state_since: thread.stateSince,
+		waiting_since: thread.waitingSince,
 		last_post_at: thread.lastPostAt,
 		last_post_by_type: thread.lastPostBy?.type ?? null,
 		last_post_by_name: thread.lastPostBy?.name ?? null,

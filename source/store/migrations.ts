@@ -150,7 +150,8 @@ export const MIGRATIONS: readonly Migration[] = [
 	ALTER TABLE forum_commands ADD COLUMN fingerprint TEXT;
 	`,
 	// 3: version-1 answers were a post plus a state change to answered sharing a
-	// correlation id; mark those posts as text answers, then fill the new columns by replay.
+	// correlation id; mark those posts as text answers. (The replay that fills the new columns
+	// runs in 5, which every upgrade through 3 also runs: today's projector writes 5's columns.)
 	upcastVersionOneAnswers,
 	// 4: who this forum is (its id, made once, names it on Redis), transport state (relay epoch),
 	// and the signature each remote command id arrived with (a replay with another one is refused).
@@ -169,6 +170,16 @@ export const MIGRATIONS: readonly Migration[] = [
 		seen_at TEXT NOT NULL
 	);
 	`,
+	// 5: the wait clock (forum/rules.ts startsWait): when the agent started waiting, derived from
+	// the events by replay (the original's data has no such field), and an index for the queue
+	// order and the SLA cutoffs (state, priority, then the wait's start).
+	(db) => {
+		db.exec(`
+			ALTER TABLE forum_thread_views ADD COLUMN waiting_since TEXT NOT NULL DEFAULT '';
+			CREATE INDEX forum_thread_views_by_wait ON forum_thread_views(state, priority, waiting_since);
+		`);
+		replayProjections(db);
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -186,6 +197,10 @@ function upcastVersionOneAnswers(db: Db): void {
 				)
 			)
 	`);
+}
+
+/** Fill the projections again from the log, inside the upgrade's transaction. */
+function replayProjections(db: Db): void {
 	const count = (db.prepare('SELECT COUNT(*) AS n FROM forum_events').get() as {n: number}).n;
 	if (count === 0) return;
 	for (const table of [...PROJECTION_TABLES].reverse()) db.exec(`DELETE FROM ${table}`);

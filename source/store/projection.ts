@@ -24,16 +24,16 @@ export function createProjector(db: Db): Projector {
 	);
 	const upsertView = db.prepare(
 		`INSERT INTO forum_thread_views (thread_id, ticket, run_id, agent_name, title, state, priority, assignee_type, assignee_name,
-			posts_count, last_post_at, last_post_by_type, last_post_by_name, created_at, updated_at, state_since, state_changes,
+			posts_count, last_post_at, last_post_by_type, last_post_by_name, created_at, updated_at, state_since, waiting_since, state_changes,
 			escalated_at, closed_at, last_sequence, answer_json)
 		 VALUES (@thread_id, @ticket, @run_id, @agent_name, @title, @state, @priority, @assignee_type, @assignee_name,
-			@posts_count, @last_post_at, @last_post_by_type, @last_post_by_name, @created_at, @updated_at, @state_since, @state_changes,
+			@posts_count, @last_post_at, @last_post_by_type, @last_post_by_name, @created_at, @updated_at, @state_since, @waiting_since, @state_changes,
 			@escalated_at, @closed_at, @last_sequence, @answer_json)
 		 ON CONFLICT (thread_id) DO UPDATE SET state = excluded.state, priority = excluded.priority,
 			assignee_type = excluded.assignee_type, assignee_name = excluded.assignee_name, posts_count = excluded.posts_count,
 			last_post_at = excluded.last_post_at, last_post_by_type = excluded.last_post_by_type,
 			last_post_by_name = excluded.last_post_by_name, updated_at = excluded.updated_at, state_since = excluded.state_since,
-			state_changes = excluded.state_changes, escalated_at = excluded.escalated_at, closed_at = excluded.closed_at,
+			waiting_since = excluded.waiting_since, state_changes = excluded.state_changes, escalated_at = excluded.escalated_at, closed_at = excluded.closed_at,
 			last_sequence = excluded.last_sequence, answer_json = excluded.answer_json`,
 	);
 	const insertPost = db.prepare(
@@ -117,6 +117,7 @@ export function createProjector(db: Db): Projector {
 			created_at: after.createdAt,
 			updated_at: after.updatedAt,
 			state_since: after.stateSince,
+			waiting_since: after.waitingSince,
 			state_changes: after.stateChanges,
 			escalated_at: after.escalatedAt,
 			closed_at: after.closedAt,

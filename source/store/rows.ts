@@ -40,6 +40,7 @@ export interface ThreadRow {
 	last_post_by_name: string | null;
 	updated_at: string;
 	state_since: string;
+	waiting_since: string;
 	state_changes: number;
 	escalated_at: string | null;
 	closed_at: string | null;
@@ -107,6 +108,8 @@ export function threadFromRow(row: ThreadRow): Thread {
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 		stateSince: row.state_since,
+		// '' only in rows loaded from a snapshot of a forum before schema 5 (a remote view of an older serve).
+		waitingSince: row.waiting_since || row.created_at,
 		stateChanges: row.state_changes,
 		lastPostAt: row.last_post_at,
 		lastPostBy:
@@ -132,4 +135,4 @@ export function answerJson(answer: Answer | null): string | null {
 export const THREAD_COLUMNS = `v.thread_id, v.ticket, v.run_id, v.agent_name, v.title, t.body,
 	t.created_by_type, t.created_by_name, v.created_at, v.state, v.priority, v.assignee_type, v.assignee_name,
 	v.posts_count, v.last_post_at, v.last_post_by_type, v.last_post_by_name, v.updated_at, v.state_since,
-	v.state_changes, v.escalated_at, v.closed_at, v.last_sequence, t.question_json, v.answer_json`;
+	v.waiting_since, v.state_changes, v.escalated_at, v.closed_at, v.last_sequence, t.question_json, v.answer_json`;

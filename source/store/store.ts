@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 /** The forum's SQLite store: append events, read projections, keep cursors. Synchronous (better-sqlite3). */
-import {ESCALATING, ESCALATING_PRIORITIES, PRIORITY_RANK, QUEUE_ORDER, slaCutoff, type SlaRule} from '../forum/rules.js';
+import {ESCALATING, ESCALATING_PRIORITIES, isEscalated, PRIORITY_RANK, QUEUE_ORDER, slaCutoff, type SlaRule} from '../forum/rules.js';
+import {matchesQuery, type ThreadQuery} from '../forum/filter.js';
 import {PRIORITIES, type AnswerMark, type EventType, type ForumEvent, type StoredEvent, type Thread, type ThreadState} from '../forum/types.js';
 import {explainStorageError, openDatabase, type Db, type OpenOptions} from './database.js';
 import {createProjector, type Projector} from './projection.js';
@@ -17,23 +18,30 @@ export interface EventFilter {
 }
 
 // THREAD_COLUMNS in order, checked at load so the two cannot drift apart.
-const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence', 'question_json', 'answer_json'];
+const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'waiting_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence', 'question_json', 'answer_json'];
 if (THREAD_COLUMNS.split(',').map((column) => column.trim().replace(/^[a-z]\./, '')).join() !== THREAD_ROW_KEYS.join()) {
 	throw new Error('store.ts: threadFromValues no longer matches THREAD_COLUMNS');
 }
 
 /** A thread from a raw row (values in THREAD_COLUMNS order); a literal keeps one object shape. */
 function threadFromValues(v: unknown[]): Thread {
-	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], state_changes: v[19], escalated_at: v[20], closed_at: v[21], last_sequence: v[22], question_json: v[23], answer_json: v[24]} as ThreadRow);
+	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], waiting_since: v[19], state_changes: v[20], escalated_at: v[21], closed_at: v[22], last_sequence: v[23], question_json: v[24], answer_json: v[25]} as ThreadRow);
 }
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
-/** isEscalated as an SQL condition over `v`: the same states, priorities and per-priority cutoffs. */
+/**
+ * isEscalated as an SQL condition over `v`: the same states, priorities and per-priority cutoffs
+ * on waiting_since. One term per priority, so forum_thread_views_by_wait (state, priority,
+ * waiting_since) answers each as a range.
+ */
 export function escalatedSql({now, sla}: {now: string; sla: SlaRule}): {sql: string; params: string[]} {
-	const params = PRIORITIES.map((priority) => slaCutoff(priority, now, sla));
-	const cutoff = `CASE v.priority ${PRIORITIES.map((priority) => `WHEN '${priority}' THEN ?`).join(' ')} END`;
-	return {sql: `(v.state IN (${quoted(ESCALATING)}) AND (v.priority IN (${quoted(ESCALATING_PRIORITIES)}) OR v.updated_at <= ${cutoff}))`, params};
+	const timed = PRIORITIES.filter((priority) => !ESCALATING_PRIORITIES.includes(priority));
+	const params = timed.map((priority) => slaCutoff(priority, now, sla));
+	const states = `v.state IN (${quoted(ESCALATING)})`;
+	// Each OR term names the state, so SQLite answers each from the index and unions them.
+	const terms = [`(${states} AND v.priority IN (${quoted(ESCALATING_PRIORITIES)}))`, ...timed.map((priority) => `(${states} AND v.priority = '${priority}' AND v.waiting_since <= ?)`)];
+	return {sql: `(${terms.join(' OR ')})`, params};
 }
 
 /**
@@ -47,7 +55,7 @@ export function queueOrderSql(escalation?: {now: string; sla: SlaRule}): {sql: s
 	const columns: Record<(typeof QUEUE_ORDER)[number]['key'], string | undefined> = {
 		escalated: escalated ? `CASE WHEN ${escalated.sql} THEN 1 ELSE 0 END` : undefined,
 		rank: `CASE v.priority ${PRIORITIES.map((priority) => `WHEN '${priority}' THEN ${PRIORITY_RANK[priority]}`).join(' ')} ELSE -1 END`,
-		updatedAt: 'v.updated_at',
+		waitingSince: 'v.waiting_since',
 		id: 'v.thread_id',
 	};
 	const terms = QUEUE_ORDER.flatMap(({key, descending}) => (columns[key] === undefined ? [] : [`${columns[key]}${descending ? ' DESC' : ''}`]));
@@ -61,6 +69,57 @@ export interface ThreadFilter {
 	ticket?: string;
 	runId?: string;
 	threadIds?: readonly string[];
+	/**
+	 * A parsed filter (forum/filter.ts) and what it needs: the viewer for `assignee:me`, the time
+	 * and SLA for `escalated:`. Its fields become SQL conditions; free words are matched after.
+	 */
+	query?: QueryFilter;
+}
+
+export interface QueryFilter {
+	query: ThreadQuery;
+	me: string;
+	now: string;
+	sla: SlaRule;
+}
+
+/** `prefix%` for LIKE, with LIKE's own characters escaped (ESCAPE '\'). */
+function likePrefix(prefix: string): string {
+	return `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** A query's fields as SQL over `v` (free words excepted: SQL's LIKE folds only ASCII case). */
+function querySql({query, me, now, sla}: QueryFilter): {clauses: string[]; params: string[]} {
+	const clauses: string[] = [];
+	const params: string[] = [];
+	if (query.priorities) {
+		clauses.push(query.priorities.length === 0 ? '0' : `v.priority IN (${query.priorities.map(() => '?').join(', ')})`);
+		params.push(...query.priorities);
+	}
+	for (const prefix of query.agents) {
+		clauses.push(`v.agent_name LIKE ? ESCAPE '\\'`);
+		params.push(likePrefix(prefix));
+	}
+	for (const prefix of query.tickets) {
+		clauses.push(`v.ticket LIKE ? ESCAPE '\\'`);
+		params.push(likePrefix(prefix));
+	}
+	for (const term of query.assignees) {
+		if (term.kind === 'me') {
+			clauses.push(`(v.assignee_name = ? AND v.assignee_type <> 'agent')`);
+			params.push(me);
+		} else if (term.kind === 'none') clauses.push('(v.assignee_name IS NULL OR v.assignee_type IS NULL)');
+		else {
+			clauses.push(`v.assignee_name LIKE ? ESCAPE '\\'`);
+			params.push(likePrefix(term.prefix));
+		}
+	}
+	if (query.escalated !== undefined) {
+		const escalated = escalatedSql({now, sla});
+		clauses.push(query.escalated ? escalated.sql : `NOT ${escalated.sql}`);
+		params.push(...escalated.params);
+	}
+	return {clauses, params};
 }
 
 /** A page of the log: its readable events, and the sequence read up to (bad rows included). */
@@ -371,8 +430,14 @@ export class ForumStore {
 	 */
 	threads(filter: ThreadFilter = {}, options: {ordered?: boolean; escalation?: {now: string; sla: SlaRule}; top?: number} = {}): Thread[] {
 		if (filter.threadIds && filter.threadIds.length === 0) return [];
+		const asked = filter.query?.query;
+		let states = filter.states;
+		if (asked?.states) {
+			states = states ? states.filter((state) => asked.states!.includes(state)) : asked.states;
+			if (states.length === 0) return [];
+		}
 		const listed = conditions([
-			['v.state', filter.states],
+			['v.state', states],
 			['v.ticket = ?', filter.ticket],
 			['v.run_id = ?', filter.runId],
 			['v.thread_id', filter.threadIds],
@@ -384,12 +449,24 @@ export class ForumStore {
 			where = `${where === '' ? ' WHERE' : `${where} AND`} v.escalated_at IS NULL AND ${due.sql}`;
 			params.push(...due.params);
 		}
+		if (filter.query) {
+			const {clauses, params: values} = querySql(filter.query);
+			if (clauses.length > 0) where = `${where === '' ? ' WHERE' : `${where} AND`} ${clauses.join(' AND ')}`;
+			params.push(...values);
+		}
+		// Free words are matched here after SQL, so SQL cannot cut the list short before them.
+		const afterSql = filter.query?.query.words.length ? filter.query : undefined;
 		// The queue order (QUEUE_ORDER); `list` leaves out the escalation key.
 		const order = options.ordered || options.escalation ? queueOrderSql(options.escalation) : undefined;
-		const top = options.top === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(options.top))}`;
+		const limit = options.top === undefined ? undefined : Math.max(0, Math.floor(options.top));
+		const top = limit === undefined || afterSql ? '' : ` LIMIT ${limit}`;
 		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}${order ? ` ORDER BY ${order.sql}` : ''}${top}`;
 		// Rows as arrays: better-sqlite3 builds row objects about 3× slower than it reads the values.
-		return this.read(() => this.db.prepare<(string | number)[], unknown[]>(sql).raw(true).all(...params, ...(order?.params ?? [])).map(threadFromValues));
+		const threads = this.read(() => this.db.prepare<(string | number)[], unknown[]>(sql).raw(true).all(...params, ...(order?.params ?? [])).map(threadFromValues));
+		if (!afterSql) return threads;
+		const {query, me, now, sla} = afterSql;
+		const matched = threads.filter((thread) => matchesQuery(thread, query, {me, escalated: (t) => isEscalated(t, now, sla)}));
+		return limit === undefined ? matched : matched.slice(0, limit);
 	}
 
 	posts(threadId: string): Post[] {

@@ -106,22 +106,48 @@ describe('escalateDue', () => {
 		expect(escalations(service, id)).toBe(1);
 	});
 
-	it('escalates again only after the thread left the waiting state and re-entered it', async () => {
+	it('escalates once per wait: moving between waiting states does not escalate the same wait again', async () => {
 		const {service, forum} = open();
 		const id = ask(service);
 		at(30);
-		await escalateDue(forum);
+		expect(await escalateDue(forum)).toEqual([id]);
 		must(service, {type: 'change_state', threadId: id, state: 'triaged', actor: ops});
 		at(300);
 		expect(await escalateDue(forum)).toEqual([]);
 		must(service, {type: 'change_state', threadId: id, state: 'waiting_human', actor: ops});
-		at(329);
+		// Escalated by the rule (the agent has waited 300 minutes), but this wait was escalated already.
+		expect(service.status().escalations).toBe(1);
 		expect(await escalateDue(forum)).toEqual([]);
-		at(330);
+		expect(escalations(service, id)).toBe(1);
+	});
+
+	it('escalates a new wait again: an operator moving an answered thread back to waiting_human', async () => {
+		const {service, forum} = open();
+		const id = ask(service);
+		at(30);
+		await escalateDue(forum);
+		must(service, {type: 'answer', threadId: id, body: 'Yes.', actor: ops});
+		at(100);
+		must(service, {type: 'change_state', threadId: id, state: 'waiting_human', actor: ops});
+		at(129);
+		expect(await escalateDue(forum)).toEqual([]);
+		at(130);
 		expect(await escalateDue(forum)).toEqual([id]);
-		expect(escalations(service, id)).toBe(2);
 		const ids = service.eventsAfter(0, {threadId: id, types: ['forum.sla.escalation_requested']}).map((event) => event.command_id);
 		expect(ids).toEqual([`sla:${id}:0`, `sla:${id}:2`]);
+	});
+
+	it('an assignment, a priority change and an operator post do not restart the SLA clock', async () => {
+		const {service, forum} = open();
+		const id = ask(service, 'low');
+		at(20);
+		must(service, {type: 'assign', threadId: id, assignee: ops, note: '', actor: ops});
+		must(service, {type: 'change_priority', threadId: id, priority: 'normal', actor: ops});
+		must(service, {type: 'post', threadId: id, body: 'Looking.', actor: ops});
+		at(30);
+		expect(await escalateDue(forum)).toEqual([id]);
+		const [event] = service.eventsAfter(0, {threadId: id, types: ['forum.sla.escalation_requested']});
+		expect(event?.payload).toMatchObject({waited_minutes: 30});
 	});
 
 	it('escalates a follow-up: an agent post re-opens an answered thread as waiting_human', async () => {

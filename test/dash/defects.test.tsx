@@ -61,7 +61,8 @@ describe('the filter keeps your place', () => {
 		for (let i = 0; i < 11; i++) await dash.press('j');
 		expect(dash.selected()).toContain('F-21');
 		await dash.press('/');
-		await dash.type('question 3');
+		// Quoted: one phrase (unquoted, "question" and "3" would each have to appear anywhere).
+		await dash.type('"question 3"');
 		await dash.waitFor(() => dash!.selected().includes('F-30'));
 		await dash.press(KEYS.escape);
 		await dash.waitFor(() => dash!.selected().includes('F-21'));

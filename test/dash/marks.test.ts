@@ -2,13 +2,13 @@
 import {describe, expect, it} from 'vitest';
 import {KEYMAP} from '../../source/dash/keymap.js';
 import {buildQueue} from '../../source/dash/queue-model.js';
-import {bulkSummary, initialState, update, type DashState, type Effect, type Input, type World} from '../../source/dash/state.js';
+import {bulkSummary, filterOf, initialState, update, type DashState, type Effect, type Input, type World} from '../../source/dash/state.js';
 import type {Thread} from '../../source/forum/types.js';
 import {NOW, SLA, threadsOf} from './frame-input.js';
 
 function worldOf(threads: Thread[]): World {
 	return {
-		queue: (filter) => buildQueue({threads, seen: new Map(), me: 'ops', now: NOW, sla: SLA, filter}),
+		queue: (filter, order) => buildQueue({threads, seen: new Map(), me: 'ops', now: NOW, sla: SLA, filter, order}),
 		thread: (id) => threads.find((thread) => thread.id === id),
 		operator: {type: 'operator', name: 'ops'},
 		now: NOW,
@@ -32,7 +32,7 @@ function press(state: DashState, world: World, ...names: string[]): {state: Dash
 
 const threads = threadsOf(5);
 const world = worldOf(threads);
-const start = () => initialState(world.queue(''));
+const start = () => initialState(world.queue('', 'default'));
 const ids = threads.map((thread) => thread.id);
 
 describe('marks', () => {
@@ -50,16 +50,16 @@ describe('marks', () => {
 	});
 
 	it('* marks only what the filter shows', () => {
-		const filtered = {...start(), filter: 'question 3'};
+		const filtered = {...start(), filters: {needs_human: '"question 3"'}};
 		expect([...press(filtered, world, '*').state.marked]).toEqual([ids[3]]);
 	});
 
 	it('Esc clears the marks before the filter', () => {
-		const marked = {...press(start(), world, '*').state, filter: 'question'};
+		const marked = {...press(start(), world, '*').state, filters: {needs_human: 'question'}};
 		const once = press(marked, world, 'escape').state;
 		expect(once.marked.size).toBe(0);
-		expect(once.filter).toBe('question');
-		expect(press(once, world, 'escape').state.filter).toBe('');
+		expect(filterOf(once)).toBe('question');
+		expect(filterOf(press(once, world, 'escape').state)).toBe('');
 	});
 
 	it('switching sections drops marks on threads not shown there, and says so', () => {

@@ -11,11 +11,12 @@ const ids = (entries: {thread: Thread}[]) => entries.map((e) => e.thread.id);
 describe('queue order', () => {
 	it('puts escalated threads first, then higher priority, then the longest waiting', () => {
 		const threads = [
-			makeThread({id: 'normal-new', updatedAt: at(10)}),
-			makeThread({id: 'normal-old', updatedAt: at(5)}),
-			makeThread({id: 'low', priority: 'low', updatedAt: at(1)}),
-			makeThread({id: 'urgent', priority: 'urgent', updatedAt: at(15)}),
-			makeThread({id: 'sla-breach', priority: 'low', updatedAt: at(-30)}),
+			makeThread({id: 'normal-new', waitingSince: at(10)}),
+			makeThread({id: 'normal-old', waitingSince: at(5)}),
+			makeThread({id: 'low', priority: 'low', waitingSince: at(1)}),
+			makeThread({id: 'urgent', priority: 'urgent', waitingSince: at(15)}),
+			// Updated a minute ago (assigned), waiting for 30: the wait decides.
+			makeThread({id: 'sla-breach', priority: 'low', waitingSince: at(-30), updatedAt: at(14)}),
 		];
 		const queue = buildQueue(base(threads));
 		expect(ids(queue.sections.needs_human)).toEqual(['urgent', 'sla-breach', 'normal-old', 'normal-new', 'low']);
@@ -23,7 +24,7 @@ describe('queue order', () => {
 	});
 
 	it('knows when the next thread crosses its SLA', () => {
-		const queue = buildQueue(base([makeThread({id: 'a', updatedAt: at(5)})]));
+		const queue = buildQueue(base([makeThread({id: 'a', waitingSince: at(5), updatedAt: at(14)})]));
 		expect(queue.nextEscalationAt).toBe(Date.parse(at(35)));
 	});
 });

@@ -46,12 +46,12 @@ describe('a config that rebinds keys', () => {
 		expect(help).not.toMatch(/ a {7}answer/);
 	});
 
-	it('open rebound to o: Enter no longer opens the thread, o does', async () => {
+	it('open rebound to O: Enter no longer opens the thread, O does', async () => {
 		forum.ask('OPS-7', 'May I drop it?');
-		dash = await mountDash(forum, {keymap: keymapOf({open: 'o'})});
+		dash = await mountDash(forum, {keymap: keymapOf({open: 'O'})});
 		await dash.press(KEYS.enter);
 		expect(dash.frame()).not.toContain('State history');
-		await dash.press('o');
+		await dash.press('O');
 		await dash.waitFor((frame) => frame.includes('State history'));
 	});
 });

@@ -100,9 +100,14 @@ describe('two serve processes with escalation_minutes 1', () => {
 		}
 	});
 
-	it('escalate once more after the thread left the waiting state and re-entered it', async () => {
+	it('escalate a wait once: a move between waiting states does not escalate it again, a new wait does, once', async () => {
 		expect((await forum('state', '--thread-id', high, '--state', 'triaged')).code).toBe(0);
 		expect((await forum('state', '--thread-id', high, '--state', 'waiting_human')).code).toBe(0);
+		await settle();
+		expect(escalationsOf(high)).toBe(1);
+		// The answer ends the wait; the agent's follow-up starts a new one.
+		expect((await forum('answer', '--thread-id', high, '--body', 'Yes.', '--actor-type', 'operator', '--actor-name', 'ops')).code).toBe(0);
+		expect((await forum('post', '--thread-id', high, '--body', 'Staging too?', '--actor-type', 'agent', '--actor-name', 'builder')).code).toBe(0);
 		await vi.waitFor(() => expect(escalationsOf(high)).toBe(2), {timeout: 15_000, interval: 100});
 		await settle();
 		expect(escalationsOf(high)).toBe(2);

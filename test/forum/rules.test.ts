@@ -215,9 +215,14 @@ describe('evolve', () => {
 		expect(thread.state).toBe('answered');
 	});
 
-	it('clears the escalation mark when the state changes', () => {
+	it('keeps the escalation mark through state changes within one wait', () => {
 		const escalated = makeThread({state: 'waiting_human', escalatedAt: T0});
-		expect(applyDrafts(escalated, {type: 'change_state', threadId: 't-1', state: 'triaged'}).escalatedAt).toBeNull();
+		expect(applyDrafts(escalated, {type: 'change_state', threadId: 't-1', state: 'triaged'}).escalatedAt).toBe(T0);
+	});
+
+	it('clears the escalation mark when a new wait starts (an answered thread moved back)', () => {
+		const answered = makeThread({state: 'answered', escalatedAt: T0});
+		expect(applyDrafts(answered, {type: 'change_state', threadId: 't-1', state: 'waiting_human'}).escalatedAt).toBeNull();
 	});
 
 	it('ignores events for a thread it never saw opened', () => {
@@ -236,7 +241,7 @@ describe('escalation', () => {
 		}
 	});
 
-	it('escalates normal threads after the SLA minutes since the last update, not before', () => {
+	it('escalates normal threads after the SLA minutes since the wait began, not before', () => {
 		expect(isEscalated(makeThread({state: 'new'}), at(29.99), sla)).toBe(false);
 		expect(isEscalated(makeThread({state: 'new'}), at(30), sla)).toBe(true);
 	});
@@ -268,11 +273,11 @@ describe('queue order', () => {
 	it('puts escalated first, then higher priority, then the longest waiting', () => {
 		const now = '2026-11-25T13:00:00.000Z';
 		const sla = {escalationMinutes: 30};
-		const oldNormal = makeThread({id: 'a', priority: 'normal', updatedAt: '2026-11-25T12:00:00.000Z'}); // escalated by wait
-		const freshLow = makeThread({id: 'b', priority: 'low', updatedAt: '2026-11-25T12:59:00.000Z'});
-		const freshNormalOld = makeThread({id: 'c', priority: 'normal', state: 'triaged', updatedAt: '2026-11-25T12:40:00.000Z'});
-		const freshNormalNew = makeThread({id: 'd', priority: 'normal', state: 'triaged', updatedAt: '2026-11-25T12:50:00.000Z'});
-		const urgent = makeThread({id: 'e', priority: 'urgent', updatedAt: '2026-11-25T12:59:30.000Z'});
+		const oldNormal = makeThread({id: 'a', priority: 'normal', waitingSince: '2026-11-25T12:00:00.000Z'}); // escalated by wait
+		const freshLow = makeThread({id: 'b', priority: 'low', waitingSince: '2026-11-25T12:59:00.000Z'});
+		const freshNormalOld = makeThread({id: 'c', priority: 'normal', state: 'triaged', waitingSince: '2026-11-25T12:40:00.000Z'});
+		const freshNormalNew = makeThread({id: 'd', priority: 'normal', state: 'triaged', waitingSince: '2026-11-25T12:50:00.000Z'});
+		const urgent = makeThread({id: 'e', priority: 'urgent', waitingSince: '2026-11-25T12:59:30.000Z'});
 		const sorted = [freshLow, freshNormalNew, oldNormal, urgent, freshNormalOld].sort((x, y) => compareQueue(x, y, now, sla));
 		expect(sorted.map((t) => t.id)).toEqual(['e', 'a', 'c', 'd', 'b']);
 	});

@@ -80,14 +80,16 @@ interface Ledger {
 	posts: number;
 	states: ThreadState[];
 	closedAtSequence: number | undefined;
+	/** When the agent started waiting: the question, or the thread leaving answered for an open state. */
+	waitStart: string;
 }
 
-/** The escalation rule as DESIGN.md words it, written independently of rules.ts. */
-function escalatedByDefinition(thread: Pick<Thread, 'state' | 'priority' | 'updatedAt'>, now: string, sla: SlaRule): boolean {
+/** The escalation rule as DESIGN.md and #13 word it (waited since the wait began), written independently of rules.ts. */
+function escalatedByDefinition(thread: Pick<Thread, 'state' | 'priority'>, waitStart: string, now: string, sla: SlaRule): boolean {
 	if (thread.state !== 'new' && thread.state !== 'waiting_human') return false;
 	if (thread.priority === 'high' || thread.priority === 'urgent') return true;
 	const minutes = sla.byPriority?.[thread.priority] ?? sla.escalationMinutes;
-	return Date.parse(now) - Date.parse(thread.updatedAt) >= minutes * 60_000;
+	return Date.parse(now) - Date.parse(waitStart) >= minutes * 60_000;
 }
 
 /** Run a history the way dispatch does (decide, stamp, evolve), checking every invariant at every step. */
@@ -117,7 +119,7 @@ function play(history: History): {applied: number; refused: number; events: numb
 			if (!decision.ok) expect([command.type === 'ask' ? 'thread_exists' : 'thread_closed', 'invalid_input']).toContain(decision.rejection.code);
 		}
 		if (command.type === 'request_escalation' && before && before.state !== 'closed' && decision.ok) {
-			expect(escalatedByDefinition(before, now, history.sla)).toBe(true);
+			expect(escalatedByDefinition(before, ledgers.get(threadId)!.waitStart, now, history.sla)).toBe(true);
 			expect(before.escalatedAt).toBeNull();
 		}
 		if (!decision.ok) {
@@ -126,16 +128,20 @@ function play(history: History): {applied: number; refused: number; events: numb
 		}
 		applied++;
 		let thread = before;
-		const ledger = ledgers.get(threadId) ?? {posts: 0, states: [], closedAtSequence: undefined};
+		const ledger = ledgers.get(threadId) ?? {posts: 0, states: [], closedAtSequence: undefined, waitStart: now};
 		for (const draft of decision.events as EventDraft[]) {
 			sequence++;
 			const event = stamp(draft, command, {sequence, now, threadId, ticket: thread?.ticket ?? (command.type === 'ask' ? command.ticket : '?'), agentName: thread?.agentName ?? 'builder'});
-			if (event.event_type === 'forum.thread.opened') ledger.states = ['new'];
+			if (event.event_type === 'forum.thread.opened') {
+				ledger.states = ['new'];
+				ledger.waitStart = now;
+			}
 			if (event.event_type === 'forum.post.added') ledger.posts++;
 			if (event.event_type === 'forum.state.changed') {
 				// The history is a path: each change starts where the last ended and is in the table.
 				expect(event.payload.from_state).toBe(ledger.states.at(-1));
 				expect(canTransition(event.payload.from_state, event.payload.to_state)).toBe(true);
+				if (event.payload.from_state === 'answered' && event.payload.to_state !== 'closed') ledger.waitStart = now;
 				ledger.states.push(event.payload.to_state);
 			}
 			if (event.event_type === 'forum.thread.closed') {
@@ -157,7 +163,8 @@ function play(history: History): {applied: number; refused: number; events: numb
 			expect(book.states.slice(1).every((state, i) => TRANSITIONS[book.states[i]!].includes(state))).toBe(true);
 			expect(book.states.indexOf('closed')).toSatisfy((at: number) => at === -1 || at === book.states.length - 1);
 			expect(current.closedAt !== null).toBe(current.state === 'closed');
-			expect(isEscalated(current, now, history.sla)).toBe(escalatedByDefinition(current, now, history.sla));
+			expect(current.waitingSince).toBe(book.waitStart);
+			expect(isEscalated(current, now, history.sla)).toBe(escalatedByDefinition(current, book.waitStart, now, history.sla));
 		}
 	});
 	return {applied, refused, events: sequence};
@@ -212,9 +219,9 @@ describe('the escalation rule agrees with its definition', () => {
 				slaArb,
 				fc.integer({min: 0, max: 5 * 24 * 60 * 60_000}),
 				(state, priority, sla, waitedMs) => {
-					const updatedAt = new Date(T0).toISOString();
+					const waitingSince = new Date(T0).toISOString();
 					const now = new Date(T0 + waitedMs).toISOString();
-					expect(isEscalated({state, priority, updatedAt}, now, sla)).toBe(escalatedByDefinition({state, priority, updatedAt}, now, sla));
+					expect(isEscalated({state, priority, waitingSince}, now, sla)).toBe(escalatedByDefinition({state, priority}, waitingSince, now, sla));
 				},
 			),
 			{numRuns: 2000},
@@ -225,9 +232,9 @@ describe('the escalation rule agrees with its definition', () => {
 		fc.assert(
 			fc.property(fc.constantFrom<ThreadState>('new', 'waiting_human'), fc.constantFrom<Priority>('low', 'normal'), slaArb, (state, priority, sla) => {
 				const minutes = sla.byPriority?.[priority] ?? sla.escalationMinutes;
-				const updatedAt = new Date(T0).toISOString();
-				expect(isEscalated({state, priority, updatedAt}, new Date(T0 + minutes * 60_000 - 1).toISOString(), sla)).toBe(false);
-				expect(isEscalated({state, priority, updatedAt}, new Date(T0 + minutes * 60_000).toISOString(), sla)).toBe(true);
+				const waitingSince = new Date(T0).toISOString();
+				expect(isEscalated({state, priority, waitingSince}, new Date(T0 + minutes * 60_000 - 1).toISOString(), sla)).toBe(false);
+				expect(isEscalated({state, priority, waitingSince}, new Date(T0 + minutes * 60_000).toISOString(), sla)).toBe(true);
 			}),
 			{numRuns: 500},
 		);

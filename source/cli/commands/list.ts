@@ -1,9 +1,10 @@
+import {parseFilter, type ThreadQuery} from '../../forum/filter.js';
 import {isEscalated, isUnanswered, isUnseen} from '../../forum/rules.js';
 import {defaultActorName} from '../../service/forum-service.js';
 import {THREAD_STATES, type Thread, type ThreadState} from '../../forum/types.js';
 import {threadJson} from '../../service/json.js';
 import {safeLine} from '../../text/safe-text.js';
-import {ageSince} from '../../text/time.js';
+import {formatWait} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
 import {integerFlag, statesFlag, stringFlag, usage, type Flags} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
@@ -16,21 +17,30 @@ const DEFAULT_LIMIT = 200;
 export const list: CommandSpec = {
 	name: 'list',
 	summary: 'list threads: urgent first, then the longest waiting',
-	usage: `metawsm forum list [--state S[,S...]] [--all] [--ticket T] [--run-id R] [--limit N] [--viewer NAME [--unseen]]
+	usage: `metawsm forum list [--filter "..."] [--state S[,S...]] [--all] [--ticket T] [--run-id R] [--limit N] [--viewer NAME [--unseen]]
 
-Without --state or --all, lists open threads (every state but closed), at most --limit
+Without --state, --all or a state: term, lists open threads (every state but closed), at most --limit
 (default 200; a note on stderr, or "truncated": true in JSON, says when more match).
-! marks an escalated thread; WAIT is the time since its last update.
+! marks an escalated thread; WAIT is how long the agent has waited (since its question or
+its latest follow-up; assigning, priority changes and posts do not reset it), - when answered.
 With --viewer, * marks a thread with events that viewer has not seen, and --json adds
 "unseen" and "unanswered" (an agent spoke after the last human or operator). --unseen keeps
 only unseen threads (viewer default: METAWSM_ACTOR_NAME or the OS user). list never marks
 anything seen: \`metawsm forum thread --thread-id ID --viewer NAME\` does, like opening the
 thread in the dashboard.
 
+--filter takes the dashboard's / syntax (every term must hold):
+  agent:etl ticket:OPS- assignee:me state:new,waiting_human priority:>=high escalated:yes
+  plus words matched in the title, body, ticket or agent ("quoted words" keep spaces).
+  agent:, ticket:, assignee: match the start of the name; assignee:me is --viewer (default
+  METAWSM_ACTOR_NAME or the OS user), assignee:none unassigned; priority: takes =, >=, <=, >, <.
+
 Example:
   metawsm forum list --state new,waiting_human --json
+  metawsm forum list --filter "agent:etl priority:>=high"
   metawsm forum list --unseen --viewer ops`,
 	flags: {
+		filter: {type: 'string', description: 'the dashboard\'s filter: agent:etl priority:>=high words… (see above)'},
 		state: {type: 'string', description: 'only these states (comma-separated)'},
 		all: {type: 'boolean', description: 'include closed threads'},
 		ticket: {type: 'string', description: 'only this ticket'},
@@ -41,7 +51,9 @@ Example:
 	},
 	async run(context) {
 		const {flags} = context;
-		const states: readonly ThreadState[] | undefined = statesFlag(flags) ?? (flags['all'] === true ? undefined : OPEN_STATES);
+		const query = filterFlag(flags);
+		// A state: term chooses the states itself (state:closed lists closed threads); --state narrows it.
+		const states: readonly ThreadState[] | undefined = statesFlag(flags) ?? (flags['all'] === true || query?.states ? undefined : OPEN_STATES);
 		// A terminal cannot show 10k rows usefully; --limit 0 lists everything.
 		const limitFlag = integerFlag(flags, 'limit', {min: 0}) ?? DEFAULT_LIMIT;
 		const limit = limitFlag === 0 ? undefined : limitFlag;
@@ -49,7 +61,13 @@ Example:
 		const unseenOnly = flags['unseen'] === true;
 		const viewer = viewerFlag(flags, unseenOnly);
 		const forum = await context.openForum();
-		const filter = {states, ticket: stringFlag(flags, 'ticket'), runId: stringFlag(flags, 'runId')};
+		const me = viewer ?? defaultActorName();
+		const filter = {
+			states,
+			ticket: stringFlag(flags, 'ticket'),
+			runId: stringFlag(flags, 'runId'),
+			...(query ? {query: {query, me, now: forum.now(), sla: forum.sla}} : {}),
+		};
 		const seen = viewer === undefined ? undefined : await forum.seenCursors(viewer);
 		const unseen = (thread: Thread) => isUnseen(thread, seen?.get(thread.id));
 		let threads: Thread[];
@@ -89,6 +107,15 @@ function clip(text: string, max: number): string {
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** `--filter "..."`, parsed by the dashboard's parser; a bad one is bad usage (exit 2) naming the problem. */
+function filterFlag(flags: Flags): ThreadQuery | undefined {
+	const raw = stringFlag(flags, 'filter');
+	if (raw === undefined) return undefined;
+	const parsed = parseFilter(raw);
+	if (!parsed.ok) throw usage('invalid_filter', `--filter: ${parsed.error.message}`);
+	return parsed.query;
+}
+
 /** `--viewer NAME`; with `--unseen` and no name, the actor name. */
 function viewerFlag(flags: Flags, required: boolean): string | undefined {
 	const raw = stringFlag(flags, 'viewer');
@@ -114,7 +141,7 @@ export function formatTable(
 		clip(safeLine(thread.ticket), 20),
 		clip(safeLine(thread.agentName), 16),
 		String(thread.postsCount),
-		ageSince(thread.updatedAt, now),
+		formatWait(thread, now),
 		thread.assignee ? clip(safeLine(thread.assignee.name), 16) : '-',
 		clip(safeLine(thread.title), 80),
 	]);

@@ -125,7 +125,7 @@ export function formatStatus(report: ForumStatus, now: string, sla: SlaRule, pai
 		const past = msPastSla(thread, now, sla);
 		const assignee = thread.assignee ? `${thread.assignee.type}/${safeLine(thread.assignee.name)}` : '-/-';
 		lines.push(
-			`  - thread=${thread.id} state=${paint.state(thread.state)} priority=${paint.priority(thread.priority)} ticket=${safeLine(thread.ticket)} assignee=${assignee} posts=${thread.postsCount} updated_at=${thread.updatedAt} waited=${formatAge(Date.parse(now) - Date.parse(thread.updatedAt))}${past >= 0 ? ` past_sla=${formatAge(past)}` : ''} title=${safeLine(thread.title)}`,
+			`  - thread=${thread.id} state=${paint.state(thread.state)} priority=${paint.priority(thread.priority)} ticket=${safeLine(thread.ticket)} assignee=${assignee} posts=${thread.postsCount} updated_at=${thread.updatedAt} waited=${formatAge(Date.parse(now) - Date.parse(thread.waitingSince))}${past >= 0 ? ` past_sla=${formatAge(past)}` : ''} title=${safeLine(thread.title)}`,
 		);
 	}
 	const more = report.escalated.length - STATUS_THREAD_LINES;

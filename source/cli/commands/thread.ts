@@ -4,7 +4,7 @@ import type {DecisionContext} from '../../forum/types.js';
 import type {ThreadDetail} from '../../service/forum-service.js';
 import {threadDetailJson} from '../../service/json.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
-import {ageSince, formatTime} from '../../text/time.js';
+import {formatTime, formatWait} from '../../text/time.js';
 import type {CommandSpec} from '../command.js';
 import {stringFlag, threadIdFlag, usage} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
@@ -82,7 +82,7 @@ export function formatThread(detail: ThreadDetail, now: string, escalated: boole
 		`  ticket ${safeLine(t.ticket)}${t.runId ? `  run ${safeLine(t.runId)}` : ''}  agent ${safeLine(t.agentName)}`,
 		`  state ${paint.state(t.state)}  priority ${paint.priority(t.priority)}${escalated ? `  ${paint.escalated('ESCALATED')}` : ''}  assignee ${
 			t.assignee ? `${t.assignee.type}:${safeLine(t.assignee.name)}` : '-'
-		}  waiting ${ageSince(t.updatedAt, now)}  version ${t.lastSequence}`,
+		}  waiting ${formatWait(t, now)}  version ${t.lastSequence}`,
 		...questionLines(detail),
 		...(detail.agentPane ? [`  agent pane ${safeLine(detail.agentPane.pane_id)}${detail.agentPane.target ? ` (${safeLine(detail.agentPane.target)})` : ''} on ${safeLine(detail.agentPane.host)}`] : []),
 		'',

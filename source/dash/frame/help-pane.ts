@@ -4,7 +4,7 @@ import {fit} from '../text-fit.js';
 import {clip, pad, type Line} from './line.js';
 
 /** What the marks and columns of a queue row mean. */
-export const LEGEND = '▶ cursor · • unseen since its last event · ! escalated (+8m: that long past the SLA) · ✓ marked · WAIT: since the last update';
+export const LEGEND = '▶ cursor · • unseen since its last event · ! escalated (+8m: that long past the SLA) · ✓ marked · WAIT: since the agent started waiting';
 
 const entry = (binding: KeyBinding, label?: string): Line => [
 	{text: ` ${fit(binding.label, 8)}`, style: 'key'},

@@ -2,7 +2,7 @@
 import {msPastSla} from '../../forum/rules.js';
 import type {ThreadState} from '../../forum/types.js';
 import {safeLine} from '../../text/safe-text.js';
-import {formatAge} from '../../text/time.js';
+import {formatAge, formatWait} from '../../text/time.js';
 import {keyOf} from '../keymap.js';
 import {SECTIONS, type QueueEntry} from '../queue-model.js';
 import {fit} from '../text-fit.js';
@@ -81,7 +81,7 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 		agent: {text: safeLine(t.agentName)},
 		title: {text: safeLine(t.title)},
 		posts: {text: String(t.postsCount)},
-		wait: {text: formatAge(Date.parse(input.now) - Date.parse(t.updatedAt)), style: entry.escalated ? 'escalated' : 'plain'},
+		wait: {text: formatWait(t, input.now), style: entry.escalated ? 'escalated' : 'plain'},
 		over: {text: past > 0 ? `+${formatAge(past)}` : '', style: 'escalated'},
 		assignee: {text: t.assignee ? safeLine(t.assignee.name) : '-', style: t.assignee ? 'plain' : 'dim'},
 	};

@@ -1,7 +1,7 @@
 /** The status pane: the header and tabs above, the status line below. */
 import {safeLine} from '../../text/safe-text.js';
 import {keyOf} from '../keymap.js';
-import {SECTIONS} from '../queue-model.js';
+import {orderLabel, SECTIONS} from '../queue-model.js';
 import type {Notice} from '../state.js';
 import {textWidth} from '../text-fit.js';
 import type {FrameInput} from '../frame.js';
@@ -36,7 +36,7 @@ export function header(input: FrameInput): Line {
 	return [...pad(clip(left, room - 1), room), {text: right, style: 'dim'}];
 }
 
-/** The section tabs, and the filter when one is kept. */
+/** The section tabs. */
 export function tabs(input: FrameInput): Line {
 	const line: Line = [{text: ' '}];
 	SECTIONS.forEach((section, index) => {
@@ -46,9 +46,6 @@ export function tabs(input: FrameInput): Line {
 		else line.push({text: ` ${label} `, style: 'tab'});
 		line.push({text: ' '});
 	});
-	if (input.filter !== '' && !(input.prompt?.kind === 'text' && input.prompt.purpose === 'filter')) {
-		line.push({text: ` /${safeLine(input.filter)}`, style: 'bold'}, {text: ` (${keyOf('back', 'queue', input.keymap) ?? 'Esc'} clears)`, style: 'dim'});
-	}
 	return line;
 }
 
@@ -70,6 +67,12 @@ export function statusLine(input: FrameInput): Line {
 	}
 	if (input.feedError) line.push({text: ` ⚠ ${safeLine(input.feedError)} ·`, style: 'error'});
 	if (input.notice && input.prompt) line.push({text: ' '}, ...noticeSegments(input.notice), {text: ' ·', style: 'dim'});
+	// The section's kept filter (not while it is being typed: the prompt shows it), and the order
+	// when it is not the default (the default needs no room on a narrow pane).
+	if (input.filter !== '' && !(input.prompt?.kind === 'text' && input.prompt.purpose === 'filter')) {
+		line.push({text: ` /${safeLine(input.filter)}`, style: 'bold'}, {text: ` (${keyOf('back', 'queue', input.keymap) ?? 'Esc'} clears) ·`, style: 'dim'});
+	}
+	if (input.order && input.order !== 'default') line.push({text: ` order ${orderLabel(input.order)}`, style: 'bold'}, {text: ' ·', style: 'dim'});
 	line.push({text: ` ${where} · seq ${input.lastSequence} · ${redis}`, style: 'dim'});
 	return line;
 }

@@ -4,7 +4,7 @@ import {allowedTransitions, isEscalated, msPastSla} from '../../forum/rules.js';
 import type {Answer, Question, Thread} from '../../forum/types.js';
 import type {ThreadDetail} from '../../service/forum-service.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
-import {formatAge} from '../../text/time.js';
+import {formatAge, formatWait} from '../../text/time.js';
 import {agentPaneLines} from '../agent-pane.js';
 import {KEYMAP, keyOf, type KeyBinding} from '../keymap.js';
 import {choiceList} from '../state.js';
@@ -16,7 +16,7 @@ import {shortTime} from './status.js';
 
 /** `OPS-7 · builder · urgent · waiting_human 12m · assignee -`, and ESCALATED past its SLA. */
 export function describeThread(thread: Thread, input: Pick<FrameInput, 'now' | 'sla'>): Line {
-	const waited = formatAge(Date.parse(input.now) - Date.parse(thread.updatedAt));
+	const waited = formatWait(thread, input.now);
 	const line: Line = [
 		{text: safeLine(thread.ticket), style: 'bold'},
 		{text: ` · ${safeLine(thread.agentName)} · `},
