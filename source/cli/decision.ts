@@ -8,6 +8,7 @@ import type {Thread} from '../forum/types.js';
 import {awaitDecision} from '../service/await-decision.js';
 import type {ForumClient} from '../service/client.js';
 import {waitResultJson} from '../service/json.js';
+import {isSnoozed, snoozeRemainingSeconds} from '../forum/snooze.js';
 import {safeLine, safeText} from '../text/safe-text.js';
 import {ageSince} from '../text/time.js';
 import type {Context} from './context.js';
@@ -75,7 +76,8 @@ export async function waitAndReport(context: Context, forum: ForumClient, thread
 	if (result.outcome === 'timeout') {
 		const next = nextWaitCommand(context, threadId, timeoutSeconds);
 		if (context.json) context.printJson(waitResultJson(thread, now, forum.sla, next));
-		context.fail(new ForumError('runtime', 'timeout', `no answer on thread ${threadId} after ${timeoutSeconds} s; it stays open — run next: ${next}`));
+		const snoozed = isSnoozed(thread, now) ? ` (snoozed by an operator until ${thread.snoozedUntil}, ${snoozeRemainingSeconds(thread, now)} s from now; a post ends it)` : '';
+		context.fail(new ForumError('runtime', 'timeout', `no answer on thread ${threadId} after ${timeoutSeconds} s${snoozed}; it stays open — run next: ${next}`));
 		return EXIT_TIMEOUT;
 	}
 	const decision = decisionOf(thread);

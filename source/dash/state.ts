@@ -211,6 +211,7 @@ const WRITE_NAMES: Record<CommandInput['type'], string> = {
 	change_priority: 'priority change of',
 	close: 'close of',
 	request_escalation: 'escalation of',
+	snooze: 'snooze of',
 };
 
 export function writeName(command: CommandInput, thread: Thread | undefined): string {

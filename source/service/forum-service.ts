@@ -312,7 +312,8 @@ export class ForumService {
 				before && command.ifVersion !== undefined && Number.isInteger(command.ifVersion) && command.ifVersion >= 0
 					? this.store.threadEventsAfter(threadId, command.ifVersion)
 					: undefined;
-			const decision = decide(before, command, {now, docsSync: this.policy.forum.docs_sync.enabled, sla: this.sla, since});
+			const reused = command.type === 'answer' && command.reuses && typeof command.reuses.threadId === 'string' ? this.store.loadThread(command.reuses.threadId) : undefined;
+			const decision = decide(before, command, {now, docsSync: this.policy.forum.docs_sync.enabled, sla: this.sla, since, reused});
 			if (!decision.ok) return {ok: false, commandId, rejection: decision.rejection};
 			const identity =
 				command.type === 'ask'

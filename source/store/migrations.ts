@@ -169,6 +169,23 @@ export const MIGRATIONS: readonly Migration[] = [
 		seen_at TEXT NOT NULL
 	);
 	`,
+	// 5: reserved for the waiting_since column (another branch); a no-op here so 6 keeps its number.
+	'',
+	// 6: snooze (the thread's snoozed_until, filled by replay: no earlier event snoozes), the
+	// agent index that answer reuse looks up candidates by, and "I'm on it" presence: who has a
+	// thread's answer prompt open, with an expiry. Presence is not a projection: never replayed.
+	`
+	ALTER TABLE forum_thread_views ADD COLUMN snoozed_until TEXT;
+	CREATE INDEX forum_thread_views_by_agent ON forum_thread_views(agent_name, updated_at);
+	CREATE TABLE forum_presence (
+		session TEXT PRIMARY KEY,
+		thread_id TEXT NOT NULL,
+		operator TEXT NOT NULL,
+		activity TEXT NOT NULL,
+		since TEXT NOT NULL,
+		expires_at INTEGER NOT NULL
+	);
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -17,23 +17,26 @@ export interface EventFilter {
 }
 
 // THREAD_COLUMNS in order, checked at load so the two cannot drift apart.
-const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence', 'question_json', 'answer_json'];
+const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence', 'question_json', 'answer_json', 'snoozed_until'];
 if (THREAD_COLUMNS.split(',').map((column) => column.trim().replace(/^[a-z]\./, '')).join() !== THREAD_ROW_KEYS.join()) {
 	throw new Error('store.ts: threadFromValues no longer matches THREAD_COLUMNS');
 }
 
 /** A thread from a raw row (values in THREAD_COLUMNS order); a literal keeps one object shape. */
 function threadFromValues(v: unknown[]): Thread {
-	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], state_changes: v[19], escalated_at: v[20], closed_at: v[21], last_sequence: v[22], question_json: v[23], answer_json: v[24]} as ThreadRow);
+	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], state_changes: v[19], escalated_at: v[20], closed_at: v[21], last_sequence: v[22], question_json: v[23], answer_json: v[24], snoozed_until: v[25]} as ThreadRow);
 }
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
-/** isEscalated as an SQL condition over `v`: the same states, priorities and per-priority cutoffs. */
+/** isEscalated as an SQL condition over `v`: the same states, priorities and per-priority cutoffs, and not while snoozed. */
 export function escalatedSql({now, sla}: {now: string; sla: SlaRule}): {sql: string; params: string[]} {
-	const params = PRIORITIES.map((priority) => slaCutoff(priority, now, sla));
+	const params = [...PRIORITIES.map((priority) => slaCutoff(priority, now, sla)), now];
 	const cutoff = `CASE v.priority ${PRIORITIES.map((priority) => `WHEN '${priority}' THEN ?`).join(' ')} END`;
-	return {sql: `(v.state IN (${quoted(ESCALATING)}) AND (v.priority IN (${quoted(ESCALATING_PRIORITIES)}) OR v.updated_at <= ${cutoff}))`, params};
+	return {
+		sql: `(v.state IN (${quoted(ESCALATING)}) AND (v.priority IN (${quoted(ESCALATING_PRIORITIES)}) OR v.updated_at <= ${cutoff}) AND (v.snoozed_until IS NULL OR v.snoozed_until <= ?))`,
+		params,
+	};
 }
 
 /**
