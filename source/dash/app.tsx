@@ -138,6 +138,7 @@ export function DashApp(props: DashAppProps) {
 		detailHeight: box.detailHeight,
 		threadInView: targetId !== undefined,
 		editorAvailable: true,
+		utcOffsetMinutes: -new Date(now).getTimezoneOffset(),
 	};
 	const worldRef = useRef(world);
 	worldRef.current = world;

@@ -74,7 +74,8 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 		state: {text: STATE_LABEL[t.state], style: t.state === 'closed' ? 'dim' : 'plain'},
 		ticket: {text: safeLine(t.ticket)},
 		agent: {text: safeLine(t.agentName)},
-		title: {text: safeLine(t.title)},
+		// A snoozed row says how long until it wakes (Snoozed section, All open).
+		title: {text: entry.snoozed && t.snoozedUntil ? `zz ${formatAge(Date.parse(t.snoozedUntil) - Date.parse(input.now))} · ${safeLine(t.title)}` : safeLine(t.title)},
 		posts: {text: String(t.postsCount)},
 		wait: {text: formatAge(Date.parse(input.now) - Date.parse(t.updatedAt)), style: entry.escalated ? 'escalated' : 'plain'},
 		over: {text: past > 0 ? `+${formatAge(past)}` : '', style: 'escalated'},
@@ -88,10 +89,11 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 	return selected ? line.map((segment) => ({...segment, style: 'selected' as Style})) : line;
 }
 
-function emptyText(sectionIndex: number, filter: string): string {
+function emptyText(sectionIndex: number, filter: string, snoozed: number): string {
 	if (filter.trim() !== '') return `  no thread matches /${safeLine(filter)} here — Esc clears the filter`;
 	const id = SECTIONS[sectionIndex]?.id;
-	if (id === 'needs_human') return '  nothing needs a human right now ✓';
+	if (id === 'needs_human') return `  nothing needs a human right now ✓${snoozed > 0 ? ` (${snoozed} snoozed: ${SECTIONS.findIndex((section) => section.id === 'snoozed') + 1} shows them)` : ''}`;
+	if (id === 'snoozed') return '  nothing is snoozed (z snoozes a thread)';
 	if (id === 'needs_me') return '  nothing assigned to you is unseen or waiting for an answer';
 	return '  no threads here';
 }
@@ -112,7 +114,7 @@ export function queueRows(box: Layout): number {
 export function listLines(input: FrameInput, box: Layout): Line[] {
 	const entries = input.queue.sections[SECTIONS[input.sectionIndex]!.id];
 	const head = columnHeader(box.listWidth);
-	if (entries.length === 0) return [head, [{text: emptyText(input.sectionIndex, input.filter), style: 'dim'}]];
+	if (entries.length === 0) return [head, [{text: emptyText(input.sectionIndex, input.filter, input.queue.snoozedHidden), style: 'dim'}]];
 	const {rows} = windowRows(entries, input.top, queueRows(box));
 	return [head, ...rows.map((entry) => queueRow(entry, input, box.listWidth, entry.thread.id === input.selectedId))];
 }

@@ -23,9 +23,12 @@ export function shortTime(iso: string, now: string): string {
 /** The top line: counts, who, the time. */
 export function header(input: FrameInput): Line {
 	const c = input.queue.stateCounts;
+	const hidden = input.queue.snoozedHidden;
+	const needing = c.new + c.waiting_human - hidden;
 	const left: Line = [
 		{text: ' metawsm forum  ', style: 'title'},
-		{text: `needs human ${c.new + c.waiting_human}`, style: c.new + c.waiting_human > 0 ? 'bold' : 'plain'},
+		{text: `needs human ${needing}`, style: needing > 0 ? 'bold' : 'plain'},
+		...(hidden > 0 ? [{text: ` (+${hidden} snoozed)`, style: 'dim' as const}] : []),
 		{text: ' · '},
 		{text: `escalated ${input.queue.escalations}`, style: input.queue.escalations > 0 ? 'escalated' : 'plain'},
 		{text: ` · waiting op ${c.waiting_operator} · answered ${c.answered} · closed ${c.closed}`},

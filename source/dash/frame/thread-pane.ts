@@ -1,6 +1,7 @@
 /** The thread pane: the preview beside or below the queue, and the thread view (pinned header, scrolling body). */
 import {decisionOf} from '../../forum/answers.js';
 import {allowedTransitions, isEscalated, msPastSla} from '../../forum/rules.js';
+import {isSnoozed} from '../../forum/snooze.js';
 import type {Answer, Question, Thread} from '../../forum/types.js';
 import type {ThreadDetail} from '../../service/forum-service.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
@@ -22,6 +23,9 @@ export function describeThread(thread: Thread, input: Pick<FrameInput, 'now' | '
 		{text: thread.priority, style: thread.priority === 'urgent' ? 'urgent' : thread.priority === 'high' ? 'high' : 'plain'},
 		{text: ` · ${thread.state} ${waited} · assignee ${thread.assignee ? `${thread.assignee.type}:${safeLine(thread.assignee.name)}` : '-'}`},
 	];
+	if (isSnoozed(thread, input.now)) {
+		line.push({text: ` · snoozed until ${shortTime(thread.snoozedUntil!, input.now)} (${formatAge(Date.parse(thread.snoozedUntil!) - Date.parse(input.now))} left)`, style: 'dim'});
+	}
 	if (isEscalated(thread, input.now, input.sla)) {
 		const past = msPastSla(thread, input.now, input.sla);
 		line.push({text: ' · ', style: 'plain'}, {text: past > 0 ? `ESCALATED +${formatAge(past)} past SLA` : 'ESCALATED', style: 'escalated'});
