@@ -7,7 +7,7 @@
 import type {SlaRule} from '../forum/rules.js';
 import type {Thread} from '../forum/types.js';
 import type {SourceInfo} from '../service/client.js';
-import type {ThreadDetail} from '../service/forum-service.js';
+import type {SimilarAnswer, ThreadDetail} from '../service/forum-service.js';
 import {SECTIONS, type Queue} from './queue-model.js';
 import type {Notice, Prompt, Waiting} from './state.js';
 import {truncate} from './text-fit.js';
@@ -63,6 +63,10 @@ export interface FrameInput {
 	threadOf: (id: string) => Thread | undefined;
 	/** The agent's pane, when shown (`t`): drawn in the preview or detail instead of the conversation. */
 	agentPane?: PaneView;
+	/** Other dashboards on a thread, as text by thread id (`alice is answering`); raw names, made safe when drawn. */
+	presence?: ReadonlyMap<string, string>;
+	/** An answered thread like the one in view, whose decision `R` reuses. */
+	similar?: SimilarAnswer;
 }
 
 /** Pinned lines at the top of the thread view (the thread and its title). */

@@ -41,6 +41,19 @@ export interface ThreadDetail {
 	transitions: Transition[];
 }
 
+/** An answered thread that asks much the same as another (same ticket or agent): its decision, for `R`. */
+export interface SimilarAnswer {
+	threadId: string;
+	ticket: string;
+	title: string;
+	/** decisionHeadline of its decision. */
+	headline: string;
+	/** When it was answered. */
+	at: string;
+	/** Jaccard similarity of the two questions' word sets, 0..1. */
+	score: number;
+}
+
 export interface ListFilter extends ThreadFilter {
 	/** Put escalated threads first (the dashboard's order); `list` sorts by priority then wait. */
 	escalatedFirst?: boolean;

@@ -11,8 +11,13 @@ export const PROJECTION_TABLES = [
 	'forum_thread_stats',
 ] as const;
 
-/** A migration: SQL, or a function for what SQL alone cannot say. Runs inside the upgrade's transaction. */
-export type Migration = string | ((db: Db) => void);
+/**
+ * A migration: SQL, or a function for what SQL alone cannot say. Runs inside the upgrade's
+ * transaction. A function that returns 'replay' asks for the projections to be filled again
+ * from the events: done once, after the last migration, when every column the projector
+ * writes exists.
+ */
+export type Migration = string | ((db: Db) => void | 'replay');
 
 export const MIGRATIONS: readonly Migration[] = [
 	// 1: events (the log and outbox), projections, command ids, cursors.
@@ -190,7 +195,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-function upcastVersionOneAnswers(db: Db): void {
+function upcastVersionOneAnswers(db: Db): 'replay' {
 	db.exec(`
 		UPDATE forum_events
 		SET payload_json = json_set(payload_json, '$.answer', json('{"kind":"text","choice":null,"approved":null,"amends":null}'))
@@ -203,6 +208,11 @@ function upcastVersionOneAnswers(db: Db): void {
 				)
 			)
 	`);
+	return 'replay';
+}
+
+/** Empty the projections and fill them again from the events (an upgrade's last step). */
+export function replayProjections(db: Db): void {
 	const count = (db.prepare('SELECT COUNT(*) AS n FROM forum_events').get() as {n: number}).n;
 	if (count === 0) return;
 	for (const table of [...PROJECTION_TABLES].reverse()) db.exec(`DELETE FROM ${table}`);

@@ -64,10 +64,12 @@ export function columnHeader(width: number): Line {
 	return cells(columnsFor(width), (column) => ({text: column.id === 'marks' ? '   ' : column.header, style: 'dim'}), width);
 }
 
-export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla'>, width: number, selected: boolean): Line {
+export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla' | 'presence'>, width: number, selected: boolean): Line {
 	const t = entry.thread;
 	const priorityStyle: Style = t.priority === 'urgent' ? 'urgent' : t.priority === 'high' ? 'high' : 'plain';
 	const past = entry.escalated ? msPastSla(t, input.now, input.sla) : 0;
+	// Another dashboard has its answer prompt open: `alice is answering · title`.
+	const onIt = input.presence?.get(t.id);
 	const text: Record<ColumnId, Line[number]> = {
 		marks: {text: `${selected ? '▶' : ' '}${entry.unseen ? '•' : ' '}${entry.escalated ? '!' : ' '}`, style: 'bold'},
 		priority: {text: t.priority, style: priorityStyle},
@@ -75,7 +77,7 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 		ticket: {text: safeLine(t.ticket)},
 		agent: {text: safeLine(t.agentName)},
 		// A snoozed row says how long until it wakes (Snoozed section, All open).
-		title: {text: entry.snoozed && t.snoozedUntil ? `zz ${formatAge(Date.parse(t.snoozedUntil) - Date.parse(input.now))} · ${safeLine(t.title)}` : safeLine(t.title)},
+		title: {text: `${onIt ? `${safeLine(onIt)} · ` : ''}${entry.snoozed && t.snoozedUntil ? `zz ${formatAge(Date.parse(t.snoozedUntil) - Date.parse(input.now))} · ` : ''}${safeLine(t.title)}`, style: onIt ? 'bold' : 'plain'},
 		posts: {text: String(t.postsCount)},
 		wait: {text: formatAge(Date.parse(input.now) - Date.parse(t.updatedAt)), style: entry.escalated ? 'escalated' : 'plain'},
 		over: {text: past > 0 ? `+${formatAge(past)}` : '', style: 'escalated'},

@@ -40,14 +40,20 @@ export function header(input: FrameInput): Line {
 
 /** The section tabs, and the filter when one is kept. */
 export function tabs(input: FrameInput): Line {
-	const line: Line = [{text: ' '}];
-	SECTIONS.forEach((section, index) => {
-		const count = input.queue.sections[section.id].length;
-		const label = `${index + 1} ${section.label} ${count}`;
-		if (index === input.sectionIndex) line.push({text: `[${label}]`, style: 'activeTab'});
-		else line.push({text: ` ${label} `, style: 'tab'});
-		line.push({text: ' '});
-	});
+	const build = (padded: boolean): Line => {
+		const line: Line = [{text: ' '}];
+		SECTIONS.forEach((section, index) => {
+			const count = input.queue.sections[section.id].length;
+			const label = `${index + 1} ${section.label} ${count}`;
+			if (index === input.sectionIndex) line.push({text: `[${label}]`, style: 'activeTab'});
+			else line.push({text: padded ? ` ${label} ` : label, style: 'tab'});
+			line.push({text: ' '});
+		});
+		return line;
+	};
+	// Seven tabs: a narrow pane drops the space inside the others so the active one is never cut.
+	const padded = build(true);
+	const line = padded.reduce((sum, segment) => sum + textWidth(segment.text), 0) <= input.columns ? padded : build(false);
 	if (input.filter !== '' && !(input.prompt?.kind === 'text' && input.prompt.purpose === 'filter')) {
 		line.push({text: ` /${safeLine(input.filter)}`, style: 'bold'}, {text: ' (Esc clears)', style: 'dim'});
 	}
