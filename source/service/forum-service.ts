@@ -4,6 +4,11 @@ import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
 import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
+import {decisionHeadline, decisionOf} from '../forum/answers.js';
+import {questionSimilarity, SIMILAR_THRESHOLD} from '../forum/similar.js';
+
+/** How many decided threads of the ticket, and of the agent, a question is compared with. */
+export const SIMILAR_CANDIDATES = 50;
 import {eventTime} from '../forum/event-time.js';
 import {storageClock} from './storage-clock.js';
 import type {Actor, AgentPane, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
@@ -381,6 +386,25 @@ export class ForumService {
 			assignments: this.store.assignments(threadId),
 			transitions: this.store.transitions(threadId),
 		};
+	}
+
+	/**
+	 * The answered thread of the same ticket or agent that asks most nearly what `threadId`
+	 * asks (questionSimilarity ≥ SIMILAR_THRESHOLD), or undefined. Only for a thread without a
+	 * decision; compares at most SIMILAR_CANDIDATES of each (newest first).
+	 */
+	similarAnswer(threadId: string): SimilarAnswer | undefined {
+		const thread = this.store.loadThread(threadId);
+		if (!thread || thread.state === 'closed' || decisionOf(thread)) return undefined;
+		let best: SimilarAnswer | undefined;
+		for (const candidate of this.store.decidedNear(thread, SIMILAR_CANDIDATES)) {
+			const decision = decisionOf(candidate);
+			if (!decision) continue;
+			const score = questionSimilarity(thread, candidate);
+			if (score < SIMILAR_THRESHOLD || (best && score <= best.score)) continue;
+			best = {threadId: candidate.id, ticket: candidate.ticket, title: candidate.title, headline: decisionHeadline(decision), at: decision.at, score};
+		}
+		return best;
 	}
 
 	/** Threads matching the filter, in queue order. */

@@ -395,6 +395,23 @@ export class ForumStore {
 		return this.read(() => this.db.prepare<(string | number)[], unknown[]>(sql).raw(true).all(...params, ...(order?.params ?? [])).map(threadFromValues));
 	}
 
+	/**
+	 * Decided threads of a ticket or an agent, newest first, at most `limit` of each (two
+	 * indexed lookups: by ticket, by agent): the candidates an open question is compared with.
+	 */
+	decidedNear(thread: Pick<Thread, 'id' | 'ticket' | 'agentName'>, limit: number): Thread[] {
+		const decided = `v.answer_json IS NOT NULL AND v.state IN ('answered', 'closed') AND v.thread_id != ?`;
+		const select = (column: string) =>
+			`SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id) WHERE ${column} = ? AND ${decided} ORDER BY v.updated_at DESC LIMIT ?`;
+		const n = Math.max(0, Math.floor(limit));
+		return this.read(() => {
+			const byTicket = this.db.prepare<unknown[], unknown[]>(select('v.ticket')).raw(true).all(thread.ticket, thread.id, n).map(threadFromValues);
+			const byAgent = this.db.prepare<unknown[], unknown[]>(select('v.agent_name')).raw(true).all(thread.agentName, thread.id, n).map(threadFromValues);
+			const seen = new Set(byTicket.map((candidate) => candidate.id));
+			return [...byTicket, ...byAgent.filter((candidate) => !seen.has(candidate.id))];
+		});
+	}
+
 	posts(threadId: string): Post[] {
 		return this.read(() =>
 			this.statements.posts.all(threadId).map((row) => ({
