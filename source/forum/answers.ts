@@ -130,7 +130,7 @@ export function reusedAnswer(
 		const mine = [...thread.question.choices].map(optionKey).sort();
 		const theirs = [...earlier.question.choices].map(optionKey).sort();
 		if (mine.join('\u0000') !== theirs.join('\u0000')) {
-			return refuse(`the options differ: thread ${earlier.id} offered ${describeChoices(earlier.question.choices)}, this one offers ${describeChoices(thread.question.choices)}; choose yourself`);
+			return refuse(`the options differ: thread ${earlier.id} (${earlier.ticket}) offered ${describeChoices(earlier.question.choices)}, this one offers ${describeChoices(thread.question.choices)}; choose yourself`);
 		}
 		return {ok: true, fields: {choice: decision.choice!.label, body: decision.body}, reuses};
 	}
