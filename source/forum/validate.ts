@@ -184,8 +184,8 @@ export function checkCommand(command: Command): Rejection | undefined {
 				checkAnswer(command) ??
 				(command.reuses === undefined
 					? undefined
-					: typeof command.reuses !== 'object' || command.reuses === null
-						? invalid('reuses must name the earlier thread: {threadId}')
+					: typeof command.reuses !== 'object' || command.reuses === null || Object.keys(command.reuses).some((key) => key !== 'threadId')
+						? invalid('reuses must name the earlier thread and nothing else: {threadId}')
 						: checkId('reused thread id', command.reuses.threadId))
 			);
 		case 'snooze':
