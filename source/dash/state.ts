@@ -224,6 +224,11 @@ export function writeName(command: CommandInput, thread: Thread | undefined): st
 	return `${WRITE_NAMES[command.type]} ${id ? safeLine(thread?.ticket ?? id) : ''}`.trim();
 }
 
+/** `15:10`: an ISO time as the clock on the wall reads it, in a zone `offsetMinutes` east of UTC. */
+function localHourMinute(iso: string, offsetMinutes: number): string {
+	return new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(11, 16);
+}
+
 /** Strip controls from typed or pasted text: the inline input is one line. */
 function typed(input: string): string {
 	// eslint-disable-next-line no-control-regex
@@ -618,7 +623,7 @@ function submitText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, world: 
 		return write(
 			step,
 			{type: 'snooze', threadId, until: time.until, note: '', actor: operator, ifVersion},
-			{done: `snoozed ${ticket} until ${time.until.slice(11, 16)} UTC`, keepPromptOnInvalid: true, movesOn: true, leaveDetail: true},
+			{done: `snoozed ${ticket} until ${localHourMinute(time.until, world.utcOffsetMinutes ?? 0)}`, keepPromptOnInvalid: true, movesOn: true, leaveDetail: true},
 			world,
 		);
 	}
