@@ -5,7 +5,7 @@ import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
 import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
 import {decisionHeadline, decisionOf} from '../forum/answers.js';
-import {questionSimilarity, SIMILAR_THRESHOLD} from '../forum/similar.js';
+import {jaccard, SIMILAR_THRESHOLD, wordSet} from '../forum/similar.js';
 
 /** How many decided threads of the ticket, and of the agent, a question is compared with. */
 export const SIMILAR_CANDIDATES = 50;
@@ -149,6 +149,7 @@ export class ForumService {
 	private walSeen: FileIdentity | undefined;
 	private readonly reference: (() => number | undefined) | undefined;
 	private readonly storeOptions: {create?: boolean; busyTimeoutMs?: number};
+	private readonly wordSets = new Map<string, Set<string>>();
 
 	/** The reference clock now (ms), or undefined when there is none. */
 	private referenceNow(): number | undefined {
@@ -397,14 +398,26 @@ export class ForumService {
 		const thread = this.store.loadThread(threadId);
 		if (!thread || thread.state === 'closed' || decisionOf(thread)) return undefined;
 		let best: SimilarAnswer | undefined;
+		const mine = this.wordsOf(thread);
 		for (const candidate of this.store.decidedNear(thread, SIMILAR_CANDIDATES)) {
 			const decision = decisionOf(candidate);
 			if (!decision) continue;
-			const score = questionSimilarity(thread, candidate);
+			const score = jaccard(mine, this.wordsOf(candidate));
 			if (score < SIMILAR_THRESHOLD || (best && score <= best.score)) continue;
 			best = {threadId: candidate.id, ticket: candidate.ticket, title: candidate.title, headline: decisionHeadline(decision), at: decision.at, score};
 		}
 		return best;
+	}
+
+	/** A question's word set; title and body never change, so it is kept by thread id (a bounded cache). */
+	private wordsOf(thread: Pick<Thread, 'id' | 'title' | 'body'>): Set<string> {
+		let set = this.wordSets.get(thread.id);
+		if (!set) {
+			set = wordSet(`${thread.title}\n${thread.body}`);
+			if (this.wordSets.size >= 5000) this.wordSets.delete(this.wordSets.keys().next().value!);
+			this.wordSets.set(thread.id, set);
+		}
+		return set;
 	}
 
 	/** Threads matching the filter, in queue order. */

@@ -77,6 +77,9 @@ export interface EventPage {
 
 export type WarningListener = (bad: BadEvent) => void;
 
+/** A decided thread as answer reuse compares it: its question and its decision. */
+export type DecidedThread = Pick<Thread, 'id' | 'ticket' | 'agentName' | 'title' | 'body' | 'state' | 'question' | 'answer'>;
+
 export interface Post {
 	sequence: number;
 	eventId: string;
@@ -398,17 +401,30 @@ export class ForumStore {
 	/**
 	 * Decided threads of a ticket or an agent, newest first, at most `limit` of each (two
 	 * indexed lookups: by ticket, by agent): the candidates an open question is compared with.
+	 * Only the columns a comparison needs.
 	 */
-	decidedNear(thread: Pick<Thread, 'id' | 'ticket' | 'agentName'>, limit: number): Thread[] {
-		const decided = `v.answer_json IS NOT NULL AND v.state IN ('answered', 'closed') AND v.thread_id != ?`;
+	decidedNear(thread: Pick<Thread, 'id' | 'ticket' | 'agentName'>, limit: number): DecidedThread[] {
 		const select = (column: string) =>
-			`SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id) WHERE ${column} = ? AND ${decided} ORDER BY v.updated_at DESC LIMIT ?`;
+			`SELECT v.thread_id, v.ticket, v.agent_name, v.title, t.body, v.state, t.question_json, v.answer_json
+			 FROM forum_thread_views v JOIN forum_threads t USING (thread_id)
+			 WHERE ${column} = ? AND v.answer_json IS NOT NULL AND v.state IN ('answered', 'closed') AND v.thread_id != ? ORDER BY v.updated_at DESC LIMIT ?`;
 		const n = Math.max(0, Math.floor(limit));
+		type Row = {thread_id: string; ticket: string; agent_name: string; title: string; body: string; state: ThreadState; question_json: string | null; answer_json: string};
+		const decode = (row: Row): DecidedThread => ({
+			id: row.thread_id,
+			ticket: row.ticket,
+			agentName: row.agent_name,
+			title: row.title,
+			body: row.body,
+			state: row.state,
+			question: row.question_json ? (JSON.parse(row.question_json) as Thread['question']) : {kind: 'text'},
+			answer: JSON.parse(row.answer_json) as NonNullable<Thread['answer']>,
+		});
 		return this.read(() => {
-			const byTicket = this.db.prepare<unknown[], unknown[]>(select('v.ticket')).raw(true).all(thread.ticket, thread.id, n).map(threadFromValues);
-			const byAgent = this.db.prepare<unknown[], unknown[]>(select('v.agent_name')).raw(true).all(thread.agentName, thread.id, n).map(threadFromValues);
-			const seen = new Set(byTicket.map((candidate) => candidate.id));
-			return [...byTicket, ...byAgent.filter((candidate) => !seen.has(candidate.id))];
+			const byTicket = this.db.prepare<unknown[], Row>(select('v.ticket')).all(thread.ticket, thread.id, n);
+			const byAgent = this.db.prepare<unknown[], Row>(select('v.agent_name')).all(thread.agentName, thread.id, n);
+			const seen = new Set(byTicket.map((row) => row.thread_id));
+			return [...byTicket, ...byAgent.filter((row) => !seen.has(row.thread_id))].map(decode);
 		});
 	}
 
