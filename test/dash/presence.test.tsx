@@ -97,6 +97,34 @@ describe('presence between two dashboards', () => {
 	});
 });
 
+describe('presence on a locked database', () => {
+	it('a write while another process holds the lock returns at once, and lands on a later tick', async () => {
+		const id = forum.ask('LK-1', 'Which region?');
+		const alice = channel('alice', 'p-alice');
+		const bob = channel('bob', 'p-bob');
+		let seen: string[] = [];
+		bob.subscribe((entries) => (seen = entries.map((entry) => `${entry.operator}:${entry.threadId}`)));
+		const lock = forum.other.store.db;
+		lock.exec('BEGIN IMMEDIATE');
+		let held = true;
+		try {
+			const started = performance.now();
+			alice.set({threadId: id, activity: 'answering'});
+			// The busy timeout is 20 ms: never the 5 s a command waits.
+			expect(performance.now() - started).toBeLessThan(200);
+			await new Promise((resolve) => setTimeout(resolve, 150));
+			expect(seen).toEqual([]);
+			lock.exec('COMMIT');
+			held = false;
+			const deadline = Date.now() + 2000;
+			while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+			expect(seen).toEqual([`alice:${id}`]);
+		} finally {
+			if (held) lock.exec('ROLLBACK');
+		}
+	});
+});
+
 describe('m claims a thread', () => {
 	it('assigns it to me with the note "claimed", on the version shown', async () => {
 		const id = forum.ask('CL-1', 'Which region?');
