@@ -57,6 +57,9 @@ function printDecision(context: Context, thread: Thread): void {
 	if (decision.amendments > 0) {
 		context.stderr.write(`note: this answer was amended (${decision.amendments}×); the current one is by ${decision.author.type} ${safeLine(decision.author.name)} at ${decision.at}\n`);
 	}
+	if (decision.reuses) {
+		context.stderr.write(`note: this is the decision of thread ${safeLine(decision.reuses.thread_id)}, reused by ${decision.author.type} ${safeLine(decision.author.name)} for this one\n`);
+	}
 	if (thread.question.kind === 'approval' && decision.kind !== 'approval') {
 		context.stderr.write(`note: thread ${thread.id} was answered in words, not approved; exit ${EXIT_DENIED}\n`);
 	}

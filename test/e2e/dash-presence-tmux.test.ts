@@ -134,4 +134,20 @@ describeWithTmux('presence and snooze in tmux', () => {
 		const back = await tmux.until('the thread back', alice, (screen) => screen.includes('[1 Needs human 1]'));
 		expect(back).toMatch(/▶.*OPS-9/);
 	});
+
+	it('R answers with a similar answered thread\'s decision, and the agent\'s waiting `wait` returns it', async () => {
+		const earlier = await ask('OPS-10', 'May I drop table legacy_users?');
+		expect((await forum('answer', '--thread-id', earlier, '--body', 'Yes, after a backup.', '--actor-name', 'bob')).code).toBe(0);
+		const again = await forum('ask', '--ticket', 'OPS-10', '--agent', 'cleaner', '--title', 'Can I drop the legacy_users table?', '--body', 'May I drop table legacy_users? (body)', '--json');
+		const id = JSON.parse(again.stdout).thread_id as string;
+		// The agent waits, as an agent does.
+		const waiting = forum('wait', '--thread-id', id, '--timeout', '30', '--json');
+		const alice = await dash('alice');
+		await tmux.until('the suggestion', alice, (screen) => screen.includes('similar, answered'));
+		await pressUntil(alice, 'R', (screen) => screen.includes('answered OPS-10 with the earlier decision'), 'the reuse answer');
+		const result = await waiting;
+		expect(result.code, result.stderr).toBe(0);
+		const {decision} = JSON.parse(result.stdout);
+		expect(decision).toMatchObject({kind: 'text', body: 'Yes, after a backup.', author: {name: 'alice'}, reuses: {thread_id: earlier}});
+	});
 });
