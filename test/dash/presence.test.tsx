@@ -53,6 +53,19 @@ describe('presence between two dashboards', () => {
 		await bob.waitFor((f) => f.includes('alice is answering'), 2000);
 	});
 
+	it('the editor (e) counts as answering until it returns', async () => {
+		forum.ask('PR-7', 'Ship it?');
+		let finish: (text: string) => void = () => undefined;
+		const editor = () => new Promise<string>((resolve) => (finish = resolve));
+		const alice = await mountDash(forum, {operator: {type: 'operator', name: 'alice'}, presence: channel('alice', 'p-alice'), editor});
+		dashes.push(alice);
+		const bob = await mount('bob', 'p-bob');
+		await alice.press('e');
+		await bob.waitFor((f) => f.includes('alice is answering'), 2000);
+		finish('');
+		await bob.waitFor((f) => !f.includes('alice is answering'), 2000);
+	});
+
 	it('sending the answer clears it', async () => {
 		forum.ask('PR-3', 'Retry?');
 		const alice = await mount('alice', 'p-alice');
