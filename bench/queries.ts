@@ -9,6 +9,8 @@ export interface QueryResult {
 	/** What `metawsm forum list` asks for by default: the first 200 (+1 to know if more match). */
 	listDefault: {p50Ms: number; p95Ms: number};
 	thread: {p50Ms: number; p95Ms: number};
+	/** The preview's "similar, answered" lookup (50 + 50 candidates, word-set Jaccard). */
+	similar: {p50Ms: number; p95Ms: number};
 }
 
 export function benchQueries(file: string, openThreads: string[], runs = 60): QueryResult {
@@ -26,7 +28,14 @@ export function benchQueries(file: string, openThreads: string[], runs = 60): Qu
 		const thread = sample((i) => {
 			if (!service.getThread(openThreads[(i * 7919) % openThreads.length]!)) throw new Error('missing thread');
 		});
-		return {openThreads: open, list, listLimit50, listDefault, thread};
+		// Decided neighbours to compare with: every 4th thread answered (after the other measures, which they would change).
+		const ops = {type: 'operator', name: 'ops'} as const;
+		openThreads.forEach((id, i) => i % 4 === 1 && service.dispatch({type: 'answer', threadId: id, body: `Take option ${i % 3}.`, actor: ops}));
+		const stillOpen = openThreads.filter((_, i) => i % 4 !== 1);
+		let found = 0;
+		const similar = sample((i) => (found += service.similarAnswer(stillOpen[(i * 7919) % stillOpen.length]!) ? 1 : 0));
+		if (found === 0) throw new Error('the similar-answer bench found no similar thread: it measured nothing');
+		return {openThreads: open, list, listLimit50, listDefault, thread, similar};
 	} finally {
 		service.close();
 	}

@@ -49,6 +49,7 @@ try {
 		rows.push([`list --limit 0, all ${queries.openThreads} open threads (p95)`, `${queries.list.p95Ms} ms (p50 ${queries.list.p50Ms})`, '≤ 20 ms', verdict(queries.list.p95Ms <= 20)]);
 		rows.push(['list --limit 50 (p95)', `${queries.listLimit50.p95Ms} ms`, '≤ 20 ms', verdict(queries.listLimit50.p95Ms <= 20)]);
 		rows.push(['thread (p95)', `${queries.thread.p95Ms} ms (p50 ${queries.thread.p50Ms})`, '≤ 20 ms', verdict(queries.thread.p95Ms <= 20)]);
+		rows.push(['similar answered thread for the preview (p95)', `${queries.similar.p95Ms} ms (p50 ${queries.similar.p50Ms})`, '≤ 20 ms', verdict(queries.similar.p95Ms <= 20)]);
 	}
 	if (wanted('dispatch')) {
 		const {file, open} = copyOfSeed('dispatch');

@@ -8,6 +8,7 @@ import type {Thread} from '../forum/types.js';
 import {awaitDecision} from '../service/await-decision.js';
 import type {ForumClient} from '../service/client.js';
 import {waitResultJson} from '../service/json.js';
+import {isSnoozed, snoozeRemainingSeconds} from '../forum/snooze.js';
 import {safeLine, safeText} from '../text/safe-text.js';
 import {ageSince} from '../text/time.js';
 import type {Context} from './context.js';
@@ -56,6 +57,9 @@ function printDecision(context: Context, thread: Thread): void {
 	if (decision.amendments > 0) {
 		context.stderr.write(`note: this answer was amended (${decision.amendments}×); the current one is by ${decision.author.type} ${safeLine(decision.author.name)} at ${decision.at}\n`);
 	}
+	if (decision.reuses) {
+		context.stderr.write(`note: this is the decision of thread ${safeLine(decision.reuses.thread_id)}, reused by ${decision.author.type} ${safeLine(decision.author.name)} for this one\n`);
+	}
 	if (thread.question.kind === 'approval' && decision.kind !== 'approval') {
 		context.stderr.write(`note: thread ${thread.id} was answered in words, not approved; exit ${EXIT_DENIED}\n`);
 	}
@@ -75,7 +79,8 @@ export async function waitAndReport(context: Context, forum: ForumClient, thread
 	if (result.outcome === 'timeout') {
 		const next = nextWaitCommand(context, threadId, timeoutSeconds);
 		if (context.json) context.printJson(waitResultJson(thread, now, forum.sla, next));
-		context.fail(new ForumError('runtime', 'timeout', `no answer on thread ${threadId} after ${timeoutSeconds} s; it stays open — run next: ${next}`));
+		const snoozed = isSnoozed(thread, now) ? ` (snoozed by an operator until ${thread.snoozedUntil}, ${snoozeRemainingSeconds(thread, now)} s from now; a post ends it)` : '';
+		context.fail(new ForumError('runtime', 'timeout', `no answer on thread ${threadId} after ${timeoutSeconds} s${snoozed}; it stays open — run next: ${next}`));
 		return EXIT_TIMEOUT;
 	}
 	const decision = decisionOf(thread);

@@ -80,6 +80,8 @@ function parseFlags(command: CommandSpec, argv: string[]): {flags: Flags; input:
 		autoHelp: false,
 		autoVersion: false,
 		allowUnknownFlags: true,
+		// A boolean flag not given is absent, not false: `dash` tells --no-bell from no flag (the config decides).
+		booleanDefault: undefined,
 		flags: specs as Parameters<typeof meow>[0] extends infer T ? (T extends {flags?: infer F} ? F : never) : never,
 	});
 	const known = new Set(Object.keys(specs));

@@ -25,6 +25,9 @@ import {useEscalation} from './use-escalation.js';
 import {useForum} from './use-forum.js';
 import {useSize} from './use-size.js';
 import {useThreadDetail} from './use-thread-detail.js';
+import {usePresence} from './use-presence.js';
+import {useSimilar} from './use-similar.js';
+import type {PresenceChannel} from '../service/presence.js';
 import {FrameView, type Theme} from './view.js';
 
 export interface DashAppProps {
@@ -62,6 +65,8 @@ export interface DashAppProps {
 	lockRetryMs?: number;
 	/** Give up a write after the database stayed locked this long, ms (default 30 000); typed text is kept. */
 	lockWaitMs?: number;
+	/** Where "I'm on it" goes and comes from (SQLite on this host, Redis); undefined: not shown. */
+	presence?: PresenceChannel;
 }
 
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
@@ -129,6 +134,11 @@ export function DashApp(props: DashAppProps) {
 	useEffect(() => {
 		if (opened) feed.markSeen(opened);
 	}, [opened, feed]);
+	const similar = useSimilar({client, threadId: targetId, version: targetId ? feed.threads.get(targetId)?.lastSequence : undefined});
+	// The editor is open (for an answer): others see it like the answer prompt.
+	const [editing, setEditing] = useState<string | undefined>(undefined);
+	const onIt = presenceSpot(state, editing);
+	const presence = usePresence({channel: props.presence, threadId: onIt?.threadId, activity: onIt?.activity});
 	const paneView = useAgentPane({pane: shown.detail?.agentPane, isActive: state.paneShown && shown.detail !== undefined, now: () => client.now()});
 	const frameFacts = {detail: shown.detail, detailMissing: shown.missing, now, sla: client.sla, columns: size.columns, rows: size.rows};
 	const scrollMax = state.view === 'detail' ? detailMax(frameFacts) : 0;
@@ -144,6 +154,8 @@ export function DashApp(props: DashAppProps) {
 		threadInView: targetId !== undefined,
 		editorAvailable: true,
 		keymap: props.keymap ?? KEYMAP,
+		utcOffsetMinutes: -new Date(now).getTimezoneOffset(),
+		similar: (id) => (similar && id === targetId ? similar : undefined),
 	};
 	const worldRef = useRef(world);
 	worldRef.current = world;
@@ -160,10 +172,13 @@ export function DashApp(props: DashAppProps) {
 			case 'editor': {
 				const thread = feed.threads.get(effect.threadId);
 				if (!thread) return;
-				editor(editorContext(thread), effect.initial).then(
-					(text) => apply.current({type: 'editorDone', threadId: effect.threadId, version: effect.version, text, intent: effect.intent}),
-					(error: unknown) => apply.current({type: 'editorFailed', threadId: effect.threadId, initial: effect.initial, intent: effect.intent, message: (error as Error).message}),
-				);
+				setEditing(effect.threadId);
+				editor(editorContext(thread), effect.initial)
+					.then(
+						(text) => apply.current({type: 'editorDone', threadId: effect.threadId, version: effect.version, text, intent: effect.intent}),
+						(error: unknown) => apply.current({type: 'editorFailed', threadId: effect.threadId, initial: effect.initial, intent: effect.intent, message: (error as Error).message}),
+					)
+					.finally(() => setEditing(undefined));
 				return;
 			}
 			case 'cancelWait':
@@ -334,6 +349,8 @@ export function DashApp(props: DashAppProps) {
 		keymap: world.keymap,
 		marked: state.marked,
 		running: state.running,
+		presence,
+		similar,
 	};
 	// Only the visible window of rows is formatted: a frame costs the same with 10 threads or 10k.
 	const lines = buildFrame(frameInput);
@@ -344,6 +361,17 @@ export function DashApp(props: DashAppProps) {
 	});
 
 	return <FrameView lines={lines} theme={props.theme ?? 'color'} />;
+}
+
+/** Where this dashboard is "on it": an open answer, reason or post prompt, an amend menu, or the editor. */
+function presenceSpot(state: DashState, editing: string | undefined): {threadId: string; activity: 'answering' | 'posting'} | undefined {
+	if (editing) return {threadId: editing, activity: 'answering'};
+	const prompt = state.prompt;
+	if (prompt?.kind === 'text' && (prompt.purpose === 'answer' || prompt.purpose === 'post')) return {threadId: prompt.threadId, activity: prompt.purpose === 'answer' ? 'answering' : 'posting'};
+	if (prompt?.kind === 'menu' && prompt.purpose === 'amend') return {threadId: prompt.threadId, activity: 'answering'};
+	// A refused answer's text kept for a retry: still on it.
+	if (prompt?.kind === 'kept') return {threadId: prompt.kept.threadId, activity: prompt.kept.origin === 'post' ? 'posting' : 'answering'};
+	return undefined;
 }
 
 /** Mount the dashboard on a real terminal. */

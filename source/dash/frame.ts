@@ -7,7 +7,7 @@
 import type {SlaRule} from '../forum/rules.js';
 import type {Thread} from '../forum/types.js';
 import type {SourceInfo} from '../service/client.js';
-import type {ThreadDetail} from '../service/forum-service.js';
+import type {SimilarAnswer, ThreadDetail} from '../service/forum-service.js';
 import {SECTIONS, type OrderId, type Queue} from './queue-model.js';
 import type {Notice, Prompt, Running, Waiting} from './state.js';
 import {truncate} from './text-fit.js';
@@ -72,6 +72,10 @@ export interface FrameInput {
 	running?: Running;
 	/** The key registry in force (hints, help, prompts); default the registry's own keys. */
 	keymap?: readonly KeyBinding[];
+	/** Other dashboards on a thread, as text by thread id (`alice is answering`); raw names, made safe when drawn. */
+	presence?: ReadonlyMap<string, string>;
+	/** An answered thread like the one in view, whose decision `R` reuses. */
+	similar?: SimilarAnswer;
 }
 
 /** Pinned lines at the top of the thread view (the thread and its title). */

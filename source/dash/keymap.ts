@@ -64,6 +64,10 @@ export type Action =
 	| 'amend'
 	| 'agentPane'
 	| 'jumpToPane'
+	| 'snooze'
+	| 'unsnooze'
+	| 'claim'
+	| 'reuse'
 	// bottom-line modes
 	| 'submit'
 	| 'cancel'
@@ -117,7 +121,7 @@ const CONFIRM_FIXED = 'a y/N question is always y or anything else';
 /** Keys that work everywhere: quit and suspend the job. */
 const EVERYWHERE: readonly Mode[] = ['queue', 'detail', 'input', 'menu', 'confirm', 'kept', 'waiting', 'help'];
 
-export const SECTION_KEYS = ['1', '2', '3', '4', '5', '6'] as const;
+export const SECTION_KEYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 /** One digit per option of a choice question (at most MAX_CHOICES = 9). */
 export const CHOICE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
@@ -130,7 +134,7 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['pageup', 'ctrl+u'], label: 'PgUp ^U', action: 'pageUp', description: 'one page up', views: BOTH},
 	{keys: ['tab'], label: 'Tab', action: 'nextSection', description: 'next section', views: ['queue']},
 	{keys: ['shift+tab'], label: 'S-Tab', action: 'prevSection', description: 'previous section', views: ['queue']},
-	{keys: SECTION_KEYS, label: '1-6', action: 'section', description: 'jump to a section', views: ['queue'], fixed: DIGITS_FIXED},
+	{keys: SECTION_KEYS, label: '1-7', action: 'section', description: 'jump to a section', views: ['queue'], fixed: DIGITS_FIXED},
 	{keys: ['enter'], label: 'Enter', action: 'open', description: 'open the thread: whole conversation, history', views: ['queue']},
 	{keys: ['escape'], label: 'Esc', action: 'back', description: 'back to the queue / clear the marks, then the filter', views: BOTH},
 	{keys: ['a'], label: 'a', action: 'answer', description: 'answer (inline; Enter sends) → answered', views: BOTH, hint: 'answer'},
@@ -144,6 +148,10 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['s'], label: 's', action: 'state', description: 'change state (only moves the rules allow)', views: BOTH, hint: 'state'},
 	{keys: ['p'], label: 'p', action: 'priority', description: 'change priority', views: BOTH, hint: 'priority'},
 	{keys: ['c'], label: 'c', action: 'close', description: 'close (asks; default No)', views: BOTH, hint: 'close'},
+	{keys: ['z'], label: 'z', action: 'snooze', description: 'snooze: out of Needs human until a time (30m, 2h, 1d, 14:30; Enter: 1h) or an agent post', views: BOTH},
+	{keys: ['Z'], label: 'Z', action: 'unsnooze', description: 'end the snooze now (back in Needs human)', views: BOTH},
+	{keys: ['m'], label: 'm', action: 'claim', description: "claim: assign to me with the note \"claimed\" (others see who is on it)", views: BOTH},
+	{keys: ['R'], label: 'R', action: 'reuse', description: 'answer with the similar answered thread\'s decision shown in the preview', views: BOTH},
 	{keys: ['t'], label: 't', action: 'agentPane', description: "show / hide the agent's tmux pane (live) beside its question", views: BOTH},
 	{keys: ['T'], label: 'T', action: 'jumpToPane', description: "jump to the agent's tmux pane (come back: tmux switch-client -l, prefix L)", views: BOTH},
 	{keys: ['space'], label: 'Space', action: 'mark', description: 'mark / unmark the thread (then the next row); A p s c act on all marked', views: ['queue']},

@@ -6,23 +6,24 @@ import {EVERYTHING, isEverything, matchesQuery, parseFilter, type ThreadQuery} f
 import {blockedCost, compareQueueKeys, isAssignedTo, isEscalatedBy, isUnanswered, isUnseen, needsHuman, PRIORITY_RANK, slaCutoffs, slaMinutesFor, waitKey, type QueueKey, type SlaRule} from '../forum/rules.js';
 import {PRIORITIES, THREAD_STATES, type Priority, type Thread, type ThreadState} from '../forum/types.js';
 
-export type SectionId = 'needs_human' | 'needs_me' | 'waiting_operator' | 'answered' | 'open' | 'closed';
+export type SectionId = 'needs_human' | 'needs_me' | 'waiting_operator' | 'answered' | 'open' | 'closed' | 'snoozed';
 
 export interface Section {
 	id: SectionId;
 	label: string;
-	/** Whether a thread belongs here; `mine` is `needsMe` for the viewer, computed once per thread. */
-	includes(thread: Thread, mine: boolean): boolean;
+	/** Whether a thread belongs here; `mine` is `needsMe` for the viewer and `snoozed` isSnoozed now, computed once per thread. */
+	includes(thread: Thread, mine: boolean, snoozed: boolean): boolean;
 }
 
-/** Sections in tab order; number keys 1..n select them. */
+/** Sections in tab order; number keys 1..n select them. Snoozed threads leave Needs human and Needs me for Snoozed. */
 export const SECTIONS: readonly Section[] = [
-	{id: 'needs_human', label: 'Needs human', includes: (t) => needsHuman(t.state)},
-	{id: 'needs_me', label: 'Needs me', includes: (_t, mine) => mine},
+	{id: 'needs_human', label: 'Needs human', includes: (t, _mine, snoozed) => needsHuman(t.state) && !snoozed},
+	{id: 'needs_me', label: 'Needs me', includes: (_t, mine, snoozed) => mine && !snoozed},
 	{id: 'waiting_operator', label: 'Waiting op', includes: (t) => t.state === 'waiting_operator'},
 	{id: 'answered', label: 'Answered', includes: (t) => t.state === 'answered'},
 	{id: 'open', label: 'All open', includes: (t) => t.state !== 'closed'},
 	{id: 'closed', label: 'Closed', includes: (t) => t.state === 'closed'},
+	{id: 'snoozed', label: 'Snoozed', includes: (_t, _mine, snoozed) => snoozed},
 ];
 
 export type OrderId = 'default' | 'blocked' | 'newest' | 'updated';
@@ -49,6 +50,8 @@ export interface QueueEntry {
 	thread: Thread;
 	escalated: boolean;
 	unseen: boolean;
+	/** Snoozed now (its snooze not yet past). */
+	snoozed: boolean;
 }
 
 export interface QueueInput {
@@ -79,8 +82,10 @@ export interface Queue {
 	escalationKeys: Set<string>;
 	/** Escalated threads with no escalation event recorded yet: work for the SLA scheduler. */
 	unrecordedEscalations: number;
-	/** Epoch ms when the next thread crosses its SLA; the queue must be rebuilt then. */
+	/** Epoch ms when the next thread crosses its SLA or wakes from a snooze; the queue must be rebuilt then. */
 	nextEscalationAt: number;
+	/** Threads snoozed now that would otherwise need a human, unfiltered: how many Needs human hides. */
+	snoozedHidden: number;
 	total: number;
 }
 
@@ -132,6 +137,7 @@ export function buildQueue(input: QueueInput): Queue {
 	const escalationKeys = new Set<string>();
 	let nextEscalationAt = Number.POSITIVE_INFINITY;
 	let unrecordedEscalations = 0;
+	let snoozedHidden = 0;
 	let total = 0;
 	const cutoffs = slaCutoffs(input.now, input.sla);
 	// The oldest wait of each priority among waiting threads not yet escalated: the next to cross.
@@ -143,7 +149,14 @@ export function buildQueue(input: QueueInput): Queue {
 	for (const thread of input.threads) {
 		total += 1;
 		stateCounts[thread.state] += 1;
-		const waiting = needsHuman(thread.state);
+		// ISO text against ISO text, as the SQL does: no date parsed per thread.
+		const snoozed = thread.snoozedUntil !== null && thread.snoozedUntil > input.now;
+		if (snoozed) {
+			const wakes = Date.parse(thread.snoozedUntil!);
+			if (wakes < nextEscalationAt) nextEscalationAt = wakes;
+		}
+		const waiting = needsHuman(thread.state) && !snoozed;
+		if (snoozed && needsHuman(thread.state)) snoozedHidden += 1;
 		const escalated = waiting && isEscalatedBy(thread, cutoffs);
 		if (escalated) {
 			escalationKeys.add(waitKey(thread));
@@ -155,7 +168,7 @@ export function buildQueue(input: QueueInput): Queue {
 		if (!all && !matchesQuery(thread, query, facts)) continue;
 		const seen = input.seen.get(thread.id);
 		keyed.push({
-			entry: {thread, escalated, unseen: isUnseen(thread, seen)},
+			entry: {thread, escalated, unseen: isUnseen(thread, seen), snoozed},
 			key: {escalated: escalated ? 1 : 0, rank: PRIORITY_RANK[thread.priority], waitingSince: thread.waitingSince, id: thread.id},
 			mine: needsMe(thread, seen, input.me),
 			cost: order === 'blocked' ? blockedCost(thread, input.now) : 0,
@@ -165,7 +178,7 @@ export function buildQueue(input: QueueInput): Queue {
 	const sections = Object.fromEntries(SECTIONS.map((section) => [section.id, [] as QueueEntry[]])) as Record<SectionId, QueueEntry[]>;
 	const lists = SECTIONS.map((section) => sections[section.id]);
 	for (const {entry, mine} of keyed) {
-		for (let i = 0; i < SECTIONS.length; i++) if (SECTIONS[i]!.includes(entry.thread, mine)) lists[i]!.push(entry);
+		for (let i = 0; i < SECTIONS.length; i++) if (SECTIONS[i]!.includes(entry.thread, mine, entry.snoozed)) lists[i]!.push(entry);
 	}
 	for (const priority of PRIORITIES) {
 		const since = oldest[priority];
@@ -175,7 +188,7 @@ export function buildQueue(input: QueueInput): Queue {
 	}
 	// Past nowMs is possible when a due time is in the past but not yet escalated; never loop on it.
 	if (nextEscalationAt <= nowMs) nextEscalationAt = nowMs + 1000;
-	return {sections, stateCounts, escalations: escalationKeys.size, escalationKeys, unrecordedEscalations, nextEscalationAt, total};
+	return {sections, stateCounts, escalations: escalationKeys.size, escalationKeys, unrecordedEscalations, nextEscalationAt, snoozedHidden, total};
 }
 
 /**

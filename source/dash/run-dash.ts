@@ -19,6 +19,7 @@ import {buildFrame, frameText} from './frame.js';
 import {DASH_BUSY_TIMEOUT_MS} from './patient-dispatch.js';
 import {buildQueue} from './queue-model.js';
 import {loadSnapshot, type Snapshot} from './snapshot.js';
+import {combinePresence, newPresenceSession, type PresenceChannel} from '../service/presence.js';
 
 export interface DashOptions {
 	/**
@@ -31,6 +32,8 @@ export interface DashOptions {
 	policy: Policy;
 	/** The Redis URL to show the link of, for a local database; undefined when Redis is off. */
 	redisUrl?: string;
+	/** The Redis URL "I'm on it" goes through (local or remote); undefined: this host's SQLite only. */
+	presenceRedisUrl?: string;
 	/** The operator: acts, owns the seen cursors, is "me". Undefined with `demo`: the fixture's operator. */
 	operator: Actor | undefined;
 	/** Print one plain frame and return. */
@@ -150,9 +153,31 @@ export async function runDash(options: DashOptions): Promise<number> {
 	}
 }
 
+/** "I'm on it" channels: the local database's table, and Redis when configured. */
+async function openPresence(options: DashOptions, client: ForumClient, operator: Actor): Promise<PresenceChannel | undefined> {
+	const session = newPresenceSession();
+	const channels: PresenceChannel[] = [];
+	const source = client.source();
+	if (source.kind === 'sqlite' && source.location !== ':memory:') {
+		const {sqlitePresence} = await import('../store/presence-table.js');
+		try {
+			channels.push(sqlitePresence({file: source.location, session, operator: operator.name}));
+		} catch {
+			// A database without the table (opened read-only elsewhere): no presence from here.
+		}
+	}
+	if (options.presenceRedisUrl) {
+		const {redisPresence} = await import('../transport/presence.js');
+		channels.push(redisPresence({url: options.presenceRedisUrl, policy: options.policy, session, operator: operator.name}));
+	}
+	if (channels.length === 0) return undefined;
+	return channels.length === 1 ? channels[0] : combinePresence(channels);
+}
+
 async function runLive(options: DashOptions, client: ForumClient, snapshot: Snapshot, operator: Actor, demo: boolean): Promise<number> {
 	// Ink and React load only here: agents' commands and `--once` never pay for them.
 	const [{renderDash}, {enterAlternateScreen}] = await Promise.all([import('./app.js'), import('./terminal.js')]);
+	const presence = await openPresence(options, client, operator);
 	const {stdout, stdin} = options;
 	const guard = enterAlternateScreen(stdout, {
 		stdin,
@@ -185,6 +210,7 @@ async function runLive(options: DashOptions, client: ForumClient, snapshot: Snap
 				// The SLA pass, run by the dashboard when its queue shows unrecorded escalations (a local
 				// database only; a remote view leaves that to `serve`), in slices so keys never wait on it.
 				escalate: client.source().kind === 'sqlite' && !options.remote ? () => escalateDue(client, {sliceMs: 8, signal: quit.signal}) : undefined,
+				presence,
 			},
 			{stdout, stdin, exitOnCtrlC: false, patchConsole: false},
 		);
@@ -202,6 +228,8 @@ async function runLive(options: DashOptions, client: ForumClient, snapshot: Snap
 	} finally {
 		quit.abort();
 		for (const stop of stops) stop();
+		// Quit, Ctrl-C, SIGTERM, SIGHUP: nobody is left shown as answering here.
+		await presence?.close();
 		guard.restore();
 	}
 }

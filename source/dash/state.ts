@@ -7,6 +7,7 @@
 import {decisionHeadline, decisionOf} from '../forum/answers.js';
 import {formatAge} from '../forum/age.js';
 import {allowedTransitions} from '../forum/rules.js';
+import {DEFAULT_SNOOZE, isSnoozed, parseSnoozeTime, SNOOZABLE_STATES} from '../forum/snooze.js';
 import {ACTOR_TYPES, PRIORITIES, THREAD_STATES, type Actor, type ActorType, type Thread} from '../forum/types.js';
 import type {CommandInput, DispatchResult} from '../service/forum-service.js';
 import {safeLine} from '../text/safe-text.js';
@@ -44,7 +45,7 @@ export interface Target {
  * next typed text goes (a UTF-16 offset on a grapheme boundary of `value`).
  */
 export type Prompt =
-	| {kind: 'text'; purpose: 'answer' | 'post' | 'assign'; threadId: string; value: string; cursor: number; version: number; intent?: AnswerIntent}
+	| {kind: 'text'; purpose: 'answer' | 'post' | 'assign' | 'snooze'; threadId: string; value: string; cursor: number; version: number; intent?: AnswerIntent}
 	| {kind: 'text'; purpose: 'filter'; threadId?: undefined; value: string; cursor: number}
 	| {kind: 'menu'; purpose: 'state' | 'priority' | 'amend'; threadId: string; options: readonly string[]; index: number; version: number}
 	| {kind: 'confirm'; purpose: 'close'; threadId: string; version: number}
@@ -141,6 +142,10 @@ export interface World {
 	editorAvailable: boolean;
 	/** The key registry in force (the config applied); default the registry's own keys. */
 	keymap?: readonly KeyBinding[];
+	/** The local zone, minutes east of UTC: a snooze `until 14:30` is local time. Default 0. */
+	utcOffsetMinutes?: number;
+	/** The answered thread whose decision `R` reuses for `threadId`, as the preview shows it; undefined when there is none. */
+	similar?: (threadId: string) => {threadId: string; headline: string} | undefined;
 }
 
 /** What a write does besides dispatching: its confirmation, and the text to keep if it does not land. */
@@ -269,11 +274,17 @@ const WRITE_NAMES: Record<CommandInput['type'], string> = {
 	change_priority: 'priority change of',
 	close: 'close of',
 	request_escalation: 'escalation of',
+	snooze: 'snooze of',
 };
 
 export function writeName(command: CommandInput, thread: Thread | undefined): string {
 	const id = 'threadId' in command ? command.threadId : undefined;
 	return `${WRITE_NAMES[command.type]} ${id ? safeLine(thread?.ticket ?? id) : ''}`.trim();
+}
+
+/** `15:10`: an ISO time as the clock on the wall reads it, in a zone `offsetMinutes` east of UTC. */
+function localHourMinute(iso: string, offsetMinutes: number): string {
+	return new Date(Date.parse(iso) + offsetMinutes * 60_000).toISOString().slice(11, 16);
 }
 
 /** Strip controls from typed or pasted text: the inline input is one line. */
@@ -301,7 +312,7 @@ export function inTicketTerms(message: string, thread: Thread | undefined): stri
 	return message.split(`thread ${thread.id}`).join(ticket).split(thread.id).join(ticket);
 }
 
-const textPrompt = (prompt: Omit<Extract<Prompt, {kind: 'text'; purpose: 'answer' | 'post' | 'assign'}>, 'cursor'>): Prompt => ({...prompt, cursor: prompt.value.length});
+const textPrompt = (prompt: Omit<Extract<Prompt, {kind: 'text'; purpose: 'answer' | 'post' | 'assign' | 'snooze'}>, 'cursor'>): Prompt => ({...prompt, cursor: prompt.value.length});
 
 // ---------------------------------------------------------------------------------------------
 
@@ -619,6 +630,30 @@ function startAction(step: Step, action: Action, thread: Thread | undefined, nam
 		case 'close':
 			if (thread.state === 'closed') return {state: say(state, `${ticket} is already closed`), effects: []};
 			return open({kind: 'confirm', purpose: 'close', threadId: thread.id, version});
+		case 'snooze':
+			if (thread.state === 'closed') return {state: say(state, `${ticket} is closed; only an open question can be snoozed`), effects: []};
+			if (!SNOOZABLE_STATES.includes(thread.state)) return {state: say(state, `${ticket} is ${thread.state}; only an open question waiting for a decision can be snoozed`), effects: []};
+			return open(textPrompt({kind: 'text', purpose: 'snooze', threadId: thread.id, value: '', version}));
+		case 'unsnooze':
+			if (!isSnoozed(thread, world.now)) return {state: say(state, `${ticket} is not snoozed`, 'info'), effects: []};
+			return write(step, {type: 'snooze', threadId: thread.id, until: null, note: '', actor: world.operator, ifVersion: version}, {done: `${ticket} is no longer snoozed`}, world);
+		case 'claim':
+			return (
+				refused(refuseEarly(thread, state, world)) ??
+				write(step, {type: 'assign', threadId: thread.id, assignee: world.operator, note: 'claimed', actor: world.operator, ifVersion: version}, {done: `claimed ${ticket}`}, world)
+			);
+		case 'reuse': {
+			const early = refused(refuseEarly(thread, state, world, {answering: true}));
+			if (early) return early;
+			const similar = world.similar?.(thread.id);
+			if (!similar) return {state: say(state, `no similar answered thread of ${ticket}'s ticket or agent to reuse (the preview shows one when there is)`, 'info'), effects: []};
+			return write(
+				step,
+				{type: 'answer', threadId: thread.id, body: '', reuses: {threadId: similar.threadId}, actor: world.operator, ifVersion: version},
+				{done: `answered ${ticket} with the earlier decision: ${safeLine(similar.headline.slice(0, 40))}`, leaveDetail: true, movesOn: true},
+				world,
+			);
+		}
 		case 'editor':
 			if (!world.editorAvailable) return {state: say(state, 'no editor here'), effects: []};
 			return refused(refuseEarly(thread, state, world, {answering: true})) ?? {state, effects: [{type: 'editor', threadId: thread.id, version, intent: {}}]};
@@ -702,6 +737,17 @@ function submitText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, world: 
 			step,
 			{type: 'answer', threadId, body: value, actor: operator, ifVersion, ...(intent.approved !== undefined ? {approved: intent.approved} : {}), ...(intent.amend ? {amend: true} : {})},
 			{done: `${verb} ${ticket}`, keepPromptOnInvalid: true, leaveDetail: true, movesOn: true, kept: {threadId, text: value, origin: 'answer', intent}},
+			world,
+		);
+	}
+	if (prompt.purpose === 'snooze') {
+		const time = parseSnoozeTime(value.trim() === '' ? DEFAULT_SNOOZE : value, world.now, {offsetMinutes: world.utcOffsetMinutes ?? 0});
+		// The prompt stays open with the text: fix it and press Enter again.
+		if (!time.ok) return {state: say(state, time.message), effects: []};
+		return write(
+			step,
+			{type: 'snooze', threadId, until: time.until, note: '', actor: operator, ifVersion},
+			{done: `snoozed ${ticket} until ${localHourMinute(time.until, world.utcOffsetMinutes ?? 0)}`, keepPromptOnInvalid: true, movesOn: true, leaveDetail: true},
 			world,
 		);
 	}

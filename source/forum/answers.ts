@@ -97,7 +97,45 @@ export function answerFromPost(
 		eventId: post.eventId,
 		sequence: post.sequence,
 		amendments: mark.amends !== null && previous ? previous.amendments + 1 : 0,
+		...(mark.reuses ? {reuses: {thread_id: mark.reuses.thread_id, post_id: mark.reuses.post_id}} : {}),
 	};
+}
+
+const optionKey = (label: string) => label.trim().toLowerCase();
+
+/**
+ * An answer that reuses `earlier`'s decision on `thread`: the choice, approval and text it
+ * gives here, or why it cannot (no decision there, another ticket and agent, another kind of
+ * question, other options). Choices are matched by label, so the same options in another
+ * order still fit.
+ */
+export function reusedAnswer(
+	thread: Pick<Thread, 'id' | 'ticket' | 'agentName' | 'question'>,
+	earlier: Pick<Thread, 'id' | 'ticket' | 'agentName' | 'question' | 'state' | 'answer'> | undefined,
+	reusesId: string,
+): {ok: true; fields: {choice?: string; approved?: boolean; body: string}; reuses: {thread_id: string; post_id: string}} | {ok: false; rejection: Rejection} {
+	const refuse = (message: string) => ({ok: false as const, rejection: {code: 'reuse_mismatch' as const, message}});
+	if (!earlier) return refuse(`no thread with id ${reusesId.slice(0, 40)} to reuse the decision of`);
+	if (earlier.id === thread.id) return refuse(`thread ${thread.id} cannot reuse its own decision`);
+	const decision = decisionOf(earlier);
+	if (!decision) return refuse(`thread ${earlier.id} has no decision to reuse`);
+	if (earlier.ticket !== thread.ticket && earlier.agentName !== thread.agentName) {
+		return refuse(`thread ${earlier.id} is of another ticket and another agent; only a decision of the same ticket or agent is reused`);
+	}
+	if (earlier.question.kind !== thread.question.kind) {
+		return refuse(`thread ${earlier.id} asked a ${earlier.question.kind} question and this one asks a ${thread.question.kind} question; answer it yourself`);
+	}
+	const reuses = {thread_id: earlier.id, post_id: decision.eventId};
+	if (thread.question.kind === 'choice' && earlier.question.kind === 'choice') {
+		const mine = [...thread.question.choices].map(optionKey).sort();
+		const theirs = [...earlier.question.choices].map(optionKey).sort();
+		if (mine.join('\u0000') !== theirs.join('\u0000')) {
+			return refuse(`the options differ: thread ${earlier.id} (${earlier.ticket}) offered ${describeChoices(earlier.question.choices)}, this one offers ${describeChoices(thread.question.choices)}; choose yourself`);
+		}
+		return {ok: true, fields: {choice: decision.choice!.label, body: decision.body}, reuses};
+	}
+	if (thread.question.kind === 'approval') return {ok: true, fields: {approved: decision.approved === true, body: decision.body}, reuses};
+	return {ok: true, fields: {body: decision.body}, reuses};
 }
 
 /** One line naming a decision: `approved`, `denied`, the chosen label, or the text's first line. */

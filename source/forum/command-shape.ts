@@ -10,12 +10,13 @@ const COMMON: Record<string, Kind> = {type: 'string', commandId: 'string', actor
 const FIELDS: Record<string, Record<string, Kind>> = {
 	ask: {threadId: 'string?', ticket: 'string', runId: 'nullable string?', agentName: 'string', title: 'string', body: 'string', priority: 'string', question: 'question?', agentPane: 'object?'},
 	post: {threadId: 'string', body: 'string'},
-	answer: {threadId: 'string', body: 'string', choice: 'number or string?', approved: 'boolean?', amend: 'boolean?', context: 'object?'},
+	answer: {threadId: 'string', body: 'string', choice: 'number or string?', approved: 'boolean?', amend: 'boolean?', context: 'object?', reuses: 'object?'},
 	assign: {threadId: 'string', assignee: 'actor', note: 'string'},
 	change_state: {threadId: 'string', state: 'string'},
 	change_priority: {threadId: 'string', priority: 'string'},
 	close: {threadId: 'string'},
 	request_escalation: {threadId: 'string', waitedMinutes: 'integer'},
+	snooze: {threadId: 'string', until: 'nullable string?', note: 'string'},
 };
 
 export const COMMAND_TYPES: readonly string[] = Object.keys(FIELDS);

@@ -65,6 +65,7 @@ const SHAPES: {[K in EventType]: {[F in keyof EventPayloads[K]]: FieldShape}} = 
 	'forum.priority.changed': {from: priority, to: priority},
 	'forum.thread.closed': {},
 	'forum.sla.escalation_requested': {state, priority, waited_minutes: count},
+	'forum.thread.snoozed': {until: orNull({accepts: (value) => typeof value === 'string' && !Number.isNaN(Date.parse(value)), expected: 'a time'}), note: text},
 	'forum.integration.docs_sync.requested': {
 		trigger: oneOf(['answered', 'closed']),
 		thread_id: text,

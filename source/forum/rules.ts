@@ -12,8 +12,9 @@ import type {
 	Thread,
 	ThreadState,
 } from './types.js';
-import {answerFromPost, answerMark, decisionHeadline, questionFromPayload, questionToPayload, staleness} from './answers.js';
+import {answerFromPost, answerMark, decisionHeadline, questionFromPayload, questionToPayload, reusedAnswer, staleness} from './answers.js';
 import {formatAge} from './age.js';
+import {isSnoozed, SNOOZABLE_STATES} from './snooze.js';
 import {checkCommand} from './validate.js';
 
 export const TRANSITIONS: Readonly<Record<ThreadState, readonly ThreadState[]>> = {
@@ -52,6 +53,8 @@ export interface DecideContext {
 	sla: SlaRule;
 	/** With `command.ifVersion`: the thread's events after that version, oldest first. */
 	since?: readonly ForumEvent[];
+	/** With an answer's `reuses`: the earlier thread as it is now (undefined when there is none). */
+	reused?: Thread;
 }
 
 export type Verdict = {ok: true; events: EventDraft[]} | {ok: false; rejection: Rejection};
@@ -95,13 +98,16 @@ export function waitedMinutes(thread: Pick<Thread, 'waitingSince'>, now: string)
  * DESIGN.md: a thread in `new` or `waiting_human` is escalated when its priority is
  * high/urgent or the agent has waited at least the SLA minutes (counted from waitingSince,
  * not the last update: assigning a thread or changing its priority does not hide a breach).
+ * Not while it is snoozed: the operator chose to look later. Its clock keeps running, so a
+ * snooze that ends past the SLA escalates at once.
  */
 export function isEscalated(
-	thread: Pick<Thread, 'state' | 'priority' | 'waitingSince'>,
+	thread: Pick<Thread, 'state' | 'priority' | 'waitingSince'> & Partial<Pick<Thread, 'snoozedUntil'>>,
 	now: string,
 	sla: SlaRule,
 ): boolean {
 	if (!ESCALATING_STATES.includes(thread.state)) return false;
+	if (thread.snoozedUntil && isSnoozed({snoozedUntil: thread.snoozedUntil}, now)) return false;
 	if (ESCALATING_PRIORITIES.includes(thread.priority)) return true;
 	const waited = Date.parse(now) - Date.parse(thread.waitingSince);
 	return waited >= slaMinutesFor(thread.priority, sla) * 60_000;
@@ -211,9 +217,17 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 			return {ok: true, events: drafts};
 		}
 		case 'answer': {
-			const fit = answerMark(thread, command);
+			let given = command;
+			let reuses: {thread_id: string; post_id: string} | undefined;
+			if (command.reuses) {
+				const reuse = reusedAnswer(thread, context.reused, command.reuses.threadId);
+				if (!reuse.ok) return reuse;
+				reuses = reuse.reuses;
+				given = {...command, ...reuse.fields, body: command.body.trim() === '' ? reuse.fields.body : command.body};
+			}
+			const fit = answerMark(thread, given);
 			if (!fit.ok) return fit;
-			const mark = command.context ? {...fit.mark, context: command.context} : fit.mark;
+			const mark = {...fit.mark, ...(command.context ? {context: command.context} : {}), ...(reuses ? {reuses} : {})};
 			const current = thread.state === 'answered' ? thread.answer : null;
 			if (command.amend) {
 				if (!current) {
@@ -227,7 +241,7 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 					`thread ${thread.id} was already answered by ${current.author.type} ${current.author.name} ${ago} ago ("${decisionHeadline(current).slice(0, 60)}"); amend that answer to replace it`,
 				);
 			}
-			const drafts: EventDraft[] = [{event_type: 'forum.post.added', payload: {body: command.body, answer: mark}}];
+			const drafts: EventDraft[] = [{event_type: 'forum.post.added', payload: {body: given.body, answer: mark}}];
 			if (thread.state !== 'answered') {
 				if (!canTransition(thread.state, 'answered')) {
 					return refuse('illegal_transition', `thread ${thread.id} cannot go from ${thread.state} to answered`);
@@ -282,6 +296,22 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 		}
 		case 'close':
 			return {ok: true, events: closeDrafts(thread, context)};
+		case 'snooze': {
+			const snoozed = isSnoozed(thread, context.now);
+			if (command.until === null) {
+				if (!snoozed) return {ok: true, events: []};
+				return {ok: true, events: [{event_type: 'forum.thread.snoozed', payload: {until: null, note: command.note}}]};
+			}
+			if (!SNOOZABLE_STATES.includes(thread.state)) {
+				return refuse('not_snoozable', `thread ${thread.id} is ${thread.state}; only an open question waiting for a decision (${SNOOZABLE_STATES.join(', ')}) can be snoozed`);
+			}
+			if (Date.parse(command.until) <= Date.parse(context.now)) {
+				return refuse('invalid_input', `snooze until ${command.until.slice(0, 40)} is not after now (${context.now}); give a later time`);
+			}
+			const until = new Date(Date.parse(command.until)).toISOString();
+			if (snoozed && thread.snoozedUntil === until) return {ok: true, events: []};
+			return {ok: true, events: [{event_type: 'forum.thread.snoozed', payload: {until, note: command.note}}]};
+		}
 		case 'request_escalation': {
 			if (!isEscalated(thread, context.now, context.sla)) {
 				return refuse('not_escalatable', `thread ${thread.id} is not past its SLA (state ${thread.state}, priority ${thread.priority})`);
@@ -316,6 +346,8 @@ function describe(type: Command['type']): string {
 			return 'state changes';
 		case 'request_escalation':
 			return 'escalations';
+		case 'snooze':
+			return 'snoozes';
 		case 'ask':
 			return 'asks';
 	}
@@ -351,6 +383,7 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 			escalatedAt: null,
 			closedAt: null,
 			lastSequence: sequence,
+			snoozedUntil: null,
 		};
 	}
 	if (!thread) return undefined;
@@ -361,6 +394,8 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 			next.lastPostAt = at;
 			next.lastPostBy = actor;
 			next.updatedAt = at;
+			// The agent spoke: whatever it says, the operator should see it now.
+			if (actor.type === 'agent') next.snoozedUntil = null;
 			if (event.payload.answer) {
 				next.answer = answerFromPost(
 					event.payload.answer,
@@ -383,6 +418,8 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 				next.escalatedAt = null;
 			}
 			next.updatedAt = at;
+			// Decided or closed: nothing is left to look at later.
+			if (event.payload.to_state === 'answered' || event.payload.to_state === 'closed') next.snoozedUntil = null;
 			if (event.payload.to_state === 'closed') next.closedAt = at;
 			// Waiting again (a follow-up, or moved back): the old answer no longer decides anything.
 			else if (event.payload.to_state !== 'answered') next.answer = null;
@@ -395,6 +432,11 @@ export function evolve(thread: Thread | undefined, event: ForumEvent & {sequence
 			next.state = 'closed';
 			next.closedAt = at;
 			next.updatedAt = at;
+			next.snoozedUntil = null;
+			break;
+		case 'forum.thread.snoozed':
+			// Not activity on the thread: the wait and SLA clocks keep running through a snooze.
+			next.snoozedUntil = event.payload.until;
 			break;
 		case 'forum.sla.escalation_requested':
 			// A signal about the thread, not activity on it: the wait clock keeps running.
@@ -460,9 +502,13 @@ export function slaCutoffs(now: string, sla: SlaRule): Record<Priority, string> 
 	return {low: slaCutoff('low', now, sla), normal: slaCutoff('normal', now, sla), high: slaCutoff('high', now, sla), urgent: slaCutoff('urgent', now, sla)};
 }
 
-/** isEscalated, judged against precomputed cutoffs by comparing ISO text (as the SQL order does): no dates parsed per thread. */
-export function isEscalatedBy(thread: Pick<Thread, 'state' | 'priority' | 'waitingSince'>, cutoffs: Record<Priority, string>): boolean {
+/**
+ * isEscalated, judged against precomputed cutoffs by comparing ISO text (as the SQL order does):
+ * no dates parsed per thread. `now` (ISO) judges the snooze, as isEscalated does.
+ */
+export function isEscalatedBy(thread: Pick<Thread, 'state' | 'priority' | 'waitingSince'> & Partial<Pick<Thread, 'snoozedUntil'>>, cutoffs: Record<Priority, string>, now?: string): boolean {
 	if (!ESCALATING_STATES.includes(thread.state)) return false;
+	if (now !== undefined && thread.snoozedUntil && thread.snoozedUntil > now) return false;
 	return ESCALATING_PRIORITIES.includes(thread.priority) || thread.waitingSince <= cutoffs[thread.priority];
 }
 

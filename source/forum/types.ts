@@ -77,6 +77,8 @@ export interface Answer {
 	at: string;
 	/** Event id of the answer post. */
 	eventId: string;
+	/** Set when this answer reuses an earlier thread's decision (`R` in the dashboard). */
+	reuses?: {thread_id: string; post_id: string};
 	sequence: number;
 	/** How many times the answer was amended (0: as first given). */
 	amendments: number;
@@ -123,6 +125,11 @@ export interface Thread {
 	question: Question;
 	/** The current decision: set by an answer, kept through close, cleared when the thread waits again. */
 	answer: Answer | null;
+	/**
+	 * Snoozed until this ISO time (null: not snoozed). Ends by itself when the time passes (judged at
+	 * read time: see isSnoozed), or earlier by an agent's post, an answer, a close or an unsnooze.
+	 */
+	snoozedUntil: string | null;
 }
 
 // ---------------------------------------------------------------- commands
@@ -160,6 +167,8 @@ export interface AnswerCommand {
 	amend?: boolean;
 	/** What the operator saw of the agent's pane while answering. */
 	context?: DecisionContext;
+	/** Answer with the decision of an earlier answered thread (same ticket or agent): its id. */
+	reuses?: {threadId: string};
 }
 export interface AssignCommand {
 	type: 'assign';
@@ -187,7 +196,17 @@ export interface RequestEscalationCommand {
 	waitedMinutes: number;
 }
 
+/** Hide an open thread from the queues until a time (`until`), or end a snooze (`until` null). */
+export interface SnoozeCommand {
+	type: 'snooze';
+	threadId: string;
+	/** ISO time, in the future; null ends the snooze now. */
+	until: string | null;
+	note: string;
+}
+
 export type CommandBody =
+	| SnoozeCommand
 	| AskCommand
 	| PostCommand
 	| AnswerCommand
@@ -233,6 +252,8 @@ export interface AnswerMark {
 	amends: string | null;
 	/** What the operator saw of the agent's pane when answering; absent when nothing was shown. */
 	context?: DecisionContext;
+	/** The earlier thread (and its answer post's event id) whose decision this answer reuses. */
+	reuses?: {thread_id: string; post_id: string};
 }
 export interface PostAddedPayload {
 	body: string;
@@ -259,6 +280,11 @@ export interface EscalationRequestedPayload {
 	priority: Priority;
 	waited_minutes: number;
 }
+/** A snooze set (`until`) or ended early (`until` null); readers of the original's events never see one. */
+export interface ThreadSnoozedPayload {
+	until: string | null;
+	note: string;
+}
 export interface DocsSyncRequestedPayload {
 	trigger: 'answered' | 'closed';
 	thread_id: string;
@@ -279,6 +305,7 @@ export interface EventPayloads {
 	'forum.thread.closed': ThreadClosedPayload;
 	'forum.sla.escalation_requested': EscalationRequestedPayload;
 	'forum.integration.docs_sync.requested': DocsSyncRequestedPayload;
+	'forum.thread.snoozed': ThreadSnoozedPayload;
 }
 
 export type EventType = keyof EventPayloads;
@@ -291,6 +318,7 @@ export const EVENT_TYPES = [
 	'forum.thread.closed',
 	'forum.sla.escalation_requested',
 	'forum.integration.docs_sync.requested',
+	'forum.thread.snoozed',
 ] as const satisfies readonly EventType[];
 
 /** What `decide` returns: an event's type and payload, before the service stamps its envelope. */
@@ -330,6 +358,10 @@ export type RejectionCode =
 	| 'thread_closed'
 	| 'illegal_transition'
 	| 'not_escalatable'
+	/** A snooze of a thread that is not an open question (answered). */
+	| 'not_snoozable'
+	/** `R`: the earlier decision does not fit this question (other options, other kind, no decision). */
+	| 'reuse_mismatch'
 	/** `state --state answered`: only the answer command answers. */
 	| 'answer_required'
 	/** An answer on an answered thread without --amend, or --amend with nothing to amend. */

@@ -139,8 +139,16 @@ function checkAnswer(command: AnswerCommand): Rejection | undefined {
 	if (command.amend !== undefined && typeof command.amend !== 'boolean') return invalid('amend must be true or false');
 	const context = checkDecisionContext(command.context);
 	if (context) return context;
-	if (structured && command.body.trim() === '') return undefined;
+	if (command.reuses !== undefined && structured) return invalid('an answer that reuses an earlier decision takes its choice or approval from it; give neither');
+	// A reused decision brings its own text.
+	if ((structured || command.reuses !== undefined) && command.body.trim() === '') return undefined;
 	return checkBody('answer body', command.body);
+}
+
+/** A note (assignment, snooze): optional text, at most LIMITS.noteChars, no NUL. */
+function checkNote(note: string): Rejection | undefined {
+	if (typeof note !== 'string' || NUL.test(note) || [...note].length > LIMITS.noteChars) return invalid(`note must be at most ${LIMITS.noteChars} characters without NUL bytes`);
+	return undefined;
 }
 
 /** Check a command's fields against the limits; undefined when it is well formed. */
@@ -171,7 +179,23 @@ export function checkCommand(command: Command): Rejection | undefined {
 		case 'post':
 			return checkId('thread id', command.threadId) ?? checkBody('body', command.body);
 		case 'answer':
-			return checkId('thread id', command.threadId) ?? checkAnswer(command);
+			return (
+				checkId('thread id', command.threadId) ??
+				checkAnswer(command) ??
+				(command.reuses === undefined
+					? undefined
+					: typeof command.reuses !== 'object' || command.reuses === null || Object.keys(command.reuses).some((key) => key !== 'threadId')
+						? invalid('reuses must name the earlier thread and nothing else: {threadId}')
+						: checkId('reused thread id', command.reuses.threadId))
+			);
+		case 'snooze':
+			return (
+				checkId('thread id', command.threadId) ??
+				(command.until === null || (typeof command.until === 'string' && !Number.isNaN(Date.parse(command.until)))
+					? undefined
+					: invalid('snooze until must be a time (ISO), or null to end the snooze')) ??
+				checkNote(command.note)
+			);
 		case 'assign':
 			return (
 				checkId('thread id', command.threadId) ??
@@ -179,9 +203,7 @@ export function checkCommand(command: Command): Rejection | undefined {
 					? undefined
 					: invalid(`assignee type "${command.assignee.type}" is unknown; use one of ${ACTOR_TYPES.join(', ')}`)) ??
 				checkLine('assignee', command.assignee.name, LIMITS.nameChars) ??
-				(NUL.test(command.note) || [...command.note].length > LIMITS.noteChars
-					? invalid(`note must be at most ${LIMITS.noteChars} characters without NUL bytes`)
-					: undefined)
+				checkNote(command.note)
 			);
 		case 'change_state':
 			return (

@@ -10,6 +10,7 @@ import type {ForumClient} from '../service/client.js';
 import type {DispatchResult} from '../service/forum-service.js';
 import {threadDetailJson, waitResultJson, decisionJson} from '../service/json.js';
 import {agentPaneFromEnv} from '../tmux/pane.js';
+import {isSnoozed, snoozeRemainingSeconds} from '../forum/snooze.js';
 import {decisionExitCode} from '../cli/decision.js';
 import {DEFAULT_WAIT_SECONDS, type ToolName} from './tools.js';
 
@@ -33,6 +34,12 @@ export interface CallOptions {
 const PROGRESS_EVERY_MS = 5000;
 
 const fail = (message: string): ToolResult => ({ok: false, message});
+
+/** `; an operator snoozed it until … (1800 s from now)`: how long the agent should expect to wait. */
+function snoozeNote(thread: Thread, now: string): string {
+	if (!isSnoozed(thread, now)) return '';
+	return `; an operator snoozed it until ${thread.snoozedUntil} (${snoozeRemainingSeconds(thread, now)} s from now), a post from you ends the snooze`;
+}
 
 /** Arguments as the schema let them through. */
 type Args = Record<string, unknown>;
@@ -129,7 +136,7 @@ export class ForumTools {
 			const next = `call wait_for_answer with {"thread_id": "${threadId}"}`;
 			return {
 				ok: true,
-				summary: `No answer yet on thread ${threadId} after ${waitSeconds} s${again}; the question stays open. Next: ${next} (do not ask again).`,
+				summary: `No answer yet on thread ${threadId} after ${waitSeconds} s${again}; the question stays open${snoozeNote(thread, now)}. Next: ${next} (do not ask again).`,
 				data: waitResultJson(thread, now, forum.sla, next),
 			};
 		}

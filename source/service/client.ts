@@ -6,7 +6,7 @@ import type {SlaRule} from '../forum/rules.js';
 import type {StoredEvent, Thread} from '../forum/types.js';
 import type {Policy} from '../policy/policy.js';
 import type {EventFilter, WarningListener} from '../store/store.js';
-import type {CommandInput, DispatchResult, FeedListener, ForumService, ForumStatus, ListFilter, ThreadDetail} from './forum-service.js';
+import type {CommandInput, DispatchResult, FeedListener, ForumService, ForumStatus, ListFilter, SimilarAnswer, ThreadDetail} from './forum-service.js';
 
 /** Where the data comes from and how healthy that link is; shown in the dashboard's status bar. */
 export interface SourceInfo {
@@ -26,6 +26,8 @@ export interface ForumClient {
 	now(): string;
 	dispatch(input: CommandInput): Promise<DispatchResult>;
 	getThread(threadId: string): Promise<ThreadDetail | undefined>;
+	/** An answered thread of the same ticket or agent asking much the same (for `R`), or undefined. */
+	similarAnswer(threadId: string): Promise<SimilarAnswer | undefined>;
 	listThreads(filter?: ListFilter): Promise<Thread[]>;
 	eventsAfter(cursor: number, filter?: EventFilter, limit?: number): Promise<StoredEvent[]>;
 	status(filter?: {ticket?: string; runId?: string}): Promise<ForumStatus>;
@@ -52,6 +54,7 @@ export function localClient(service: ForumService): ForumClient {
 		now: () => service.now(),
 		dispatch: async (input) => service.dispatch(input),
 		getThread: async (threadId) => service.getThread(threadId),
+		similarAnswer: async (threadId) => service.similarAnswer(threadId),
 		listThreads: async (filter) => service.listThreads(filter),
 		eventsAfter: async (cursor, filter, limit) => service.eventsAfter(cursor, filter, limit),
 		status: async (filter) => service.status(filter),

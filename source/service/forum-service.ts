@@ -4,6 +4,11 @@ import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
 import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
+import {decisionHeadline, decisionOf} from '../forum/answers.js';
+import {jaccard, SIMILAR_THRESHOLD, wordSet} from '../forum/similar.js';
+
+/** How many decided threads of the ticket, and of the agent, a question is compared with. */
+export const SIMILAR_CANDIDATES = 50;
 import {eventTime} from '../forum/event-time.js';
 import {storageClock} from './storage-clock.js';
 import type {Actor, AgentPane, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
@@ -42,6 +47,19 @@ export interface ThreadDetail {
 	posts: Post[];
 	assignments: Assignment[];
 	transitions: Transition[];
+}
+
+/** An answered thread that asks much the same as another (same ticket or agent): its decision, for `R`. */
+export interface SimilarAnswer {
+	threadId: string;
+	ticket: string;
+	title: string;
+	/** decisionHeadline of its decision. */
+	headline: string;
+	/** When it was answered. */
+	at: string;
+	/** Jaccard similarity of the two questions' word sets, 0..1. */
+	score: number;
 }
 
 export interface ListFilter extends ThreadFilter {
@@ -139,6 +157,7 @@ export class ForumService {
 	private walSeen: FileIdentity | undefined;
 	private readonly reference: (() => number | undefined) | undefined;
 	private readonly storeOptions: {create?: boolean; busyTimeoutMs?: number};
+	private readonly wordSets = new Map<string, Set<string>>();
 
 	/** The reference clock now (ms), or undefined when there is none. */
 	private referenceNow(): number | undefined {
@@ -369,7 +388,8 @@ export class ForumService {
 				before && command.ifVersion !== undefined && Number.isInteger(command.ifVersion) && command.ifVersion >= 0
 					? this.#store.threadEventsAfter(threadId, command.ifVersion)
 					: undefined;
-			const decision = decide(before, command, {now, docsSync: this.policy.forum.docs_sync.enabled, sla: this.sla, since});
+			const reused = command.type === 'answer' && command.reuses && typeof command.reuses.threadId === 'string' ? this.#store.loadThread(command.reuses.threadId) : undefined;
+			const decision = decide(before, command, {now, docsSync: this.policy.forum.docs_sync.enabled, sla: this.sla, since, reused});
 			if (!decision.ok) return {ok: false, commandId, rejection: decision.rejection};
 			const identity =
 				command.type === 'ask'
@@ -433,6 +453,37 @@ export class ForumService {
 			assignments: this.#store.assignments(threadId),
 			transitions: this.#store.transitions(threadId),
 		};
+	}
+
+	/**
+	 * The answered thread of the same ticket or agent that asks most nearly what `threadId`
+	 * asks (questionSimilarity ≥ SIMILAR_THRESHOLD), or undefined. Only for a thread without a
+	 * decision; compares at most SIMILAR_CANDIDATES of each (newest first).
+	 */
+	similarAnswer(threadId: string): SimilarAnswer | undefined {
+		const thread = this.#store.loadThread(threadId);
+		if (!thread || thread.state === 'closed' || decisionOf(thread)) return undefined;
+		let best: SimilarAnswer | undefined;
+		const mine = this.wordsOf(thread);
+		for (const candidate of this.#store.decidedNear(thread, SIMILAR_CANDIDATES)) {
+			const decision = decisionOf(candidate);
+			if (!decision) continue;
+			const score = jaccard(mine, this.wordsOf(candidate));
+			if (score < SIMILAR_THRESHOLD || (best && score <= best.score)) continue;
+			best = {threadId: candidate.id, ticket: candidate.ticket, title: candidate.title, headline: decisionHeadline(decision), at: decision.at, score};
+		}
+		return best;
+	}
+
+	/** A question's word set; title and body never change, so it is kept by thread id (a bounded cache). */
+	private wordsOf(thread: Pick<Thread, 'id' | 'title' | 'body'>): Set<string> {
+		let set = this.wordSets.get(thread.id);
+		if (!set) {
+			set = wordSet(`${thread.title}\n${thread.body}`);
+			if (this.wordSets.size >= 5000) this.wordSets.delete(this.wordSets.keys().next().value!);
+			this.wordSets.set(thread.id, set);
+		}
+		return set;
 	}
 
 	/** Threads matching the filter, in queue order. */

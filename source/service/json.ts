@@ -1,6 +1,7 @@
 /** The JSON shapes the CLI prints and remote clients receive. snake_case, like the events. */
 import {decisionOf} from '../forum/answers.js';
 import {isEscalated, type SlaRule} from '../forum/rules.js';
+import {isSnoozed, snoozeRemainingSeconds} from '../forum/snooze.js';
 import type {Answer, Question, Thread} from '../forum/types.js';
 import type {ThreadDetail} from './forum-service.js';
 
@@ -17,6 +18,8 @@ export function decisionJson(answer: Answer) {
 		amendments: answer.amendments,
 		event_id: answer.eventId,
 		sequence: answer.sequence,
+		/** The earlier thread and answer post this decision was reused from (`R`); null when given here. */
+		reuses: answer.reuses ? {thread_id: answer.reuses.thread_id, post_id: answer.reuses.post_id} : null,
 	};
 }
 
@@ -38,6 +41,9 @@ export function waitResultJson(thread: Thread, now: string, sla: SlaRule, next?:
 		status,
 		thread_id: thread.id,
 		decision: decision ? decisionJson(decision) : null,
+		// While waiting: an operator's snooze says how long the question is set aside.
+		snoozed_until: isSnoozed(thread, now) ? thread.snoozedUntil : null,
+		snooze_remaining_seconds: snoozeRemainingSeconds(thread, now),
 		...(next !== undefined ? {next} : {}),
 		thread: threadJson(thread, now, sla),
 	};
@@ -66,6 +72,10 @@ export function threadJson(thread: Thread, now: string, sla: SlaRule) {
 		last_post_by_type: thread.lastPostBy?.type ?? null,
 		last_post_by_name: thread.lastPostBy?.name ?? null,
 		escalated: isEscalated(thread, now, sla),
+		/** Until when an operator put the question aside (null: not snoozed, or the snooze has passed). */
+		snoozed_until: isSnoozed(thread, now) ? thread.snoozedUntil : null,
+		/** Seconds until then (0 when not snoozed), as consult-user-mcp's remainingSeconds. */
+		snooze_remaining_seconds: snoozeRemainingSeconds(thread, now),
 		escalation_requested_at: thread.escalatedAt,
 		closed_at: thread.closedAt,
 		last_sequence: thread.lastSequence,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import {ForumError} from '../forum/errors.js';
 import {foreignSchema, type ForeignSchema} from './foreign-schema.js';
-import {MIGRATIONS, SCHEMA_VERSION} from './migrations.js';
+import {MIGRATIONS, replayProjections, SCHEMA_VERSION} from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -113,11 +113,14 @@ function migrate(db: Db, file: string): void {
 	db.transaction(() => {
 		// Re-read inside the write lock: another process may have migrated meanwhile.
 		const version = db.pragma('user_version', {simple: true}) as number;
+		let replay = false;
 		for (let index = version; index < MIGRATIONS.length; index++) {
 			const migration = MIGRATIONS[index]!;
 			if (typeof migration === 'string') db.exec(migration);
-			else migration(db);
+			else if (migration(db) === 'replay') replay = true;
 		}
+		// The projector writes today's columns: replay only once they all exist.
+		if (replay) replayProjections(db);
 		db.pragma(`user_version = ${SCHEMA_VERSION}`);
 	}).immediate();
 }

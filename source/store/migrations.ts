@@ -11,8 +11,13 @@ export const PROJECTION_TABLES = [
 	'forum_thread_stats',
 ] as const;
 
-/** A migration: SQL, or a function for what SQL alone cannot say. Runs inside the upgrade's transaction. */
-export type Migration = string | ((db: Db) => void);
+/**
+ * A migration: SQL, or a function for what SQL alone cannot say. Runs inside the upgrade's
+ * transaction. A function that returns 'replay' asks for the projections to be filled again
+ * from the events: done once, after the last migration, when every column the projector
+ * writes exists.
+ */
+export type Migration = string | ((db: Db) => void | 'replay');
 
 export const MIGRATIONS: readonly Migration[] = [
 	// 1: events (the log and outbox), projections, command ids, cursors.
@@ -150,8 +155,8 @@ export const MIGRATIONS: readonly Migration[] = [
 	ALTER TABLE forum_commands ADD COLUMN fingerprint TEXT;
 	`,
 	// 3: version-1 answers were a post plus a state change to answered sharing a
-	// correlation id; mark those posts as text answers. (The replay that fills the new columns
-	// runs in 5, which every upgrade through 3 also runs: today's projector writes 5's columns.)
+	// correlation id; mark those posts as text answers (the projections are replayed once, after
+	// the last migration: today's projector writes later migrations' columns).
 	upcastVersionOneAnswers,
 	// 4: who this forum is (its id, made once, names it on Redis), transport state (relay epoch),
 	// and the signature each remote command id arrived with (a replay with another one is refused).
@@ -178,13 +183,28 @@ export const MIGRATIONS: readonly Migration[] = [
 			ALTER TABLE forum_thread_views ADD COLUMN waiting_since TEXT NOT NULL DEFAULT '';
 			CREATE INDEX forum_thread_views_by_wait ON forum_thread_views(state, priority, waiting_since);
 		`);
-		replayProjections(db);
+		return 'replay';
 	},
+	// 6: snooze (the thread's snoozed_until, filled by replay: no earlier event snoozes), the
+	// agent index that answer reuse looks up candidates by, and "I'm on it" presence: who has a
+	// thread's answer prompt open, with an expiry. Presence is not a projection: never replayed.
+	`
+	ALTER TABLE forum_thread_views ADD COLUMN snoozed_until TEXT;
+	CREATE INDEX forum_thread_views_by_agent ON forum_thread_views(agent_name, updated_at);
+	CREATE TABLE forum_presence (
+		session TEXT PRIMARY KEY,
+		thread_id TEXT NOT NULL,
+		operator TEXT NOT NULL,
+		activity TEXT NOT NULL,
+		since TEXT NOT NULL,
+		expires_at INTEGER NOT NULL
+	);
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-function upcastVersionOneAnswers(db: Db): void {
+function upcastVersionOneAnswers(db: Db): 'replay' {
 	db.exec(`
 		UPDATE forum_events
 		SET payload_json = json_set(payload_json, '$.answer', json('{"kind":"text","choice":null,"approved":null,"amends":null}'))
@@ -197,10 +217,11 @@ function upcastVersionOneAnswers(db: Db): void {
 				)
 			)
 	`);
+	return 'replay';
 }
 
-/** Fill the projections again from the log, inside the upgrade's transaction. */
-function replayProjections(db: Db): void {
+/** Empty the projections and fill them again from the events (an upgrade's last step). */
+export function replayProjections(db: Db): void {
 	const count = (db.prepare('SELECT COUNT(*) AS n FROM forum_events').get() as {n: number}).n;
 	if (count === 0) return;
 	for (const table of [...PROJECTION_TABLES].reverse()) db.exec(`DELETE FROM ${table}`);

@@ -25,16 +25,16 @@ export function createProjector(db: Db): Projector {
 	const upsertView = db.prepare(
 		`INSERT INTO forum_thread_views (thread_id, ticket, run_id, agent_name, title, state, priority, assignee_type, assignee_name,
 			posts_count, last_post_at, last_post_by_type, last_post_by_name, created_at, updated_at, state_since, waiting_since, state_changes,
-			escalated_at, closed_at, last_sequence, answer_json)
+			escalated_at, closed_at, last_sequence, answer_json, snoozed_until)
 		 VALUES (@thread_id, @ticket, @run_id, @agent_name, @title, @state, @priority, @assignee_type, @assignee_name,
 			@posts_count, @last_post_at, @last_post_by_type, @last_post_by_name, @created_at, @updated_at, @state_since, @waiting_since, @state_changes,
-			@escalated_at, @closed_at, @last_sequence, @answer_json)
+			@escalated_at, @closed_at, @last_sequence, @answer_json, @snoozed_until)
 		 ON CONFLICT (thread_id) DO UPDATE SET state = excluded.state, priority = excluded.priority,
 			assignee_type = excluded.assignee_type, assignee_name = excluded.assignee_name, posts_count = excluded.posts_count,
 			last_post_at = excluded.last_post_at, last_post_by_type = excluded.last_post_by_type,
 			last_post_by_name = excluded.last_post_by_name, updated_at = excluded.updated_at, state_since = excluded.state_since,
 			waiting_since = excluded.waiting_since, state_changes = excluded.state_changes, escalated_at = excluded.escalated_at, closed_at = excluded.closed_at,
-			last_sequence = excluded.last_sequence, answer_json = excluded.answer_json`,
+			last_sequence = excluded.last_sequence, answer_json = excluded.answer_json, snoozed_until = excluded.snoozed_until`,
 	);
 	const insertPost = db.prepare(
 		`INSERT INTO forum_posts (sequence, event_id, thread_id, author_type, author_name, body, created_at, answer_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -123,6 +123,7 @@ export function createProjector(db: Db): Projector {
 			closed_at: after.closedAt,
 			last_sequence: after.lastSequence,
 			answer_json: answerJson(after.answer),
+			snoozed_until: after.snoozedUntil,
 		});
 		const run = after.runId ?? '';
 		if (!before) {

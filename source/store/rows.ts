@@ -47,6 +47,7 @@ export interface ThreadRow {
 	last_sequence: number;
 	question_json: string | null;
 	answer_json: string | null;
+	snoozed_until: string | null;
 }
 
 export type DecodedEvent = {ok: true; event: StoredEvent} | {ok: false; bad: BadEvent};
@@ -119,6 +120,7 @@ export function threadFromRow(row: ThreadRow): Thread {
 		lastSequence: row.last_sequence,
 		question: row.question_json ? (JSON.parse(row.question_json) as Question) : {kind: 'text'},
 		answer: row.answer_json ? (JSON.parse(row.answer_json) as Answer) : null,
+		snoozedUntil: row.snoozed_until ?? null,
 	};
 }
 
@@ -135,4 +137,4 @@ export function answerJson(answer: Answer | null): string | null {
 export const THREAD_COLUMNS = `v.thread_id, v.ticket, v.run_id, v.agent_name, v.title, t.body,
 	t.created_by_type, t.created_by_name, v.created_at, v.state, v.priority, v.assignee_type, v.assignee_name,
 	v.posts_count, v.last_post_at, v.last_post_by_type, v.last_post_by_name, v.updated_at, v.state_since,
-	v.waiting_since, v.state_changes, v.escalated_at, v.closed_at, v.last_sequence, t.question_json, v.answer_json`;
+	v.waiting_since, v.state_changes, v.escalated_at, v.closed_at, v.last_sequence, t.question_json, v.answer_json, v.snoozed_until`;

@@ -18,30 +18,30 @@ export interface EventFilter {
 }
 
 // THREAD_COLUMNS in order, checked at load so the two cannot drift apart.
-const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'waiting_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence', 'question_json', 'answer_json'];
+const THREAD_ROW_KEYS = ['thread_id', 'ticket', 'run_id', 'agent_name', 'title', 'body', 'created_by_type', 'created_by_name', 'created_at', 'state', 'priority', 'assignee_type', 'assignee_name', 'posts_count', 'last_post_at', 'last_post_by_type', 'last_post_by_name', 'updated_at', 'state_since', 'waiting_since', 'state_changes', 'escalated_at', 'closed_at', 'last_sequence', 'question_json', 'answer_json', 'snoozed_until'];
 if (THREAD_COLUMNS.split(',').map((column) => column.trim().replace(/^[a-z]\./, '')).join() !== THREAD_ROW_KEYS.join()) {
 	throw new Error('store.ts: threadFromValues no longer matches THREAD_COLUMNS');
 }
 
 /** A thread from a raw row (values in THREAD_COLUMNS order); a literal keeps one object shape. */
 function threadFromValues(v: unknown[]): Thread {
-	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], waiting_since: v[19], state_changes: v[20], escalated_at: v[21], closed_at: v[22], last_sequence: v[23], question_json: v[24], answer_json: v[25]} as ThreadRow);
+	return threadFromRow({thread_id: v[0], ticket: v[1], run_id: v[2], agent_name: v[3], title: v[4], body: v[5], created_by_type: v[6], created_by_name: v[7], created_at: v[8], state: v[9], priority: v[10], assignee_type: v[11], assignee_name: v[12], posts_count: v[13], last_post_at: v[14], last_post_by_type: v[15], last_post_by_name: v[16], updated_at: v[17], state_since: v[18], waiting_since: v[19], state_changes: v[20], escalated_at: v[21], closed_at: v[22], last_sequence: v[23], question_json: v[24], answer_json: v[25], snoozed_until: v[26]} as ThreadRow);
 }
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
 /**
  * isEscalated as an SQL condition over `v`: the same states, priorities and per-priority cutoffs
- * on waiting_since. One term per priority, so forum_thread_views_by_wait (state, priority,
- * waiting_since) answers each as a range.
+ * on waiting_since, and not while snoozed. One term per priority, so forum_thread_views_by_wait
+ * (state, priority, waiting_since) answers each as a range.
  */
 export function escalatedSql({now, sla}: {now: string; sla: SlaRule}): {sql: string; params: string[]} {
 	const timed = PRIORITIES.filter((priority) => !ESCALATING_PRIORITIES.includes(priority));
-	const params = timed.map((priority) => slaCutoff(priority, now, sla));
+	const params = [...timed.map((priority) => slaCutoff(priority, now, sla)), now];
 	const states = `v.state IN (${quoted(ESCALATING)})`;
 	// Each OR term names the state, so SQLite answers each from the index and unions them.
 	const terms = [`(${states} AND v.priority IN (${quoted(ESCALATING_PRIORITIES)}))`, ...timed.map((priority) => `(${states} AND v.priority = '${priority}' AND v.waiting_since <= ?)`)];
-	return {sql: `(${terms.join(' OR ')})`, params};
+	return {sql: `((${terms.join(' OR ')}) AND (v.snoozed_until IS NULL OR v.snoozed_until <= ?))`, params};
 }
 
 /**
@@ -132,6 +132,9 @@ export interface EventPage {
 }
 
 export type WarningListener = (bad: BadEvent) => void;
+
+/** A decided thread as answer reuse compares it: its question and its decision. */
+export type DecidedThread = Pick<Thread, 'id' | 'ticket' | 'agentName' | 'title' | 'body' | 'state' | 'question' | 'answer'>;
 
 export interface Post {
 	sequence: number;
@@ -467,6 +470,36 @@ export class ForumStore {
 		const {query, me, now, sla} = afterSql;
 		const matched = threads.filter((thread) => matchesQuery(thread, query, {me, escalated: (t) => isEscalated(t, now, sla)}));
 		return limit === undefined ? matched : matched.slice(0, limit);
+	}
+
+	/**
+	 * Decided threads of a ticket or an agent, newest first, at most `limit` of each (two
+	 * indexed lookups: by ticket, by agent): the candidates an open question is compared with.
+	 * Only the columns a comparison needs.
+	 */
+	decidedNear(thread: Pick<Thread, 'id' | 'ticket' | 'agentName'>, limit: number): DecidedThread[] {
+		const select = (column: string) =>
+			`SELECT v.thread_id, v.ticket, v.agent_name, v.title, t.body, v.state, t.question_json, v.answer_json
+			 FROM forum_thread_views v JOIN forum_threads t USING (thread_id)
+			 WHERE ${column} = ? AND v.answer_json IS NOT NULL AND v.state IN ('answered', 'closed') AND v.thread_id != ? ORDER BY v.updated_at DESC LIMIT ?`;
+		const n = Math.max(0, Math.floor(limit));
+		type Row = {thread_id: string; ticket: string; agent_name: string; title: string; body: string; state: ThreadState; question_json: string | null; answer_json: string};
+		const decode = (row: Row): DecidedThread => ({
+			id: row.thread_id,
+			ticket: row.ticket,
+			agentName: row.agent_name,
+			title: row.title,
+			body: row.body,
+			state: row.state,
+			question: row.question_json ? (JSON.parse(row.question_json) as Thread['question']) : {kind: 'text'},
+			answer: JSON.parse(row.answer_json) as NonNullable<Thread['answer']>,
+		});
+		return this.read(() => {
+			const byTicket = this.db.prepare<unknown[], Row>(select('v.ticket')).all(thread.ticket, thread.id, n);
+			const byAgent = this.db.prepare<unknown[], Row>(select('v.agent_name')).all(thread.agentName, thread.id, n);
+			const seen = new Set(byTicket.map((row) => row.thread_id));
+			return [...byTicket, ...byAgent.filter((row) => !seen.has(row.thread_id))].map(decode);
+		});
 	}
 
 	posts(threadId: string): Post[] {

@@ -244,6 +244,7 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 			}
 		},
 		getThread: (threadId) => read((r) => r.view.getThread(threadId)),
+		similarAnswer: (threadId) => read((r) => r.view.similarAnswer(threadId)),
 		listThreads: (filter) => read((r) => r.view.listThreads(filter)),
 		eventsAfter: (cursor, filter, limit) => read((r) => r.view.eventsAfter(cursor, filter, limit)),
 		status: (filter) => read((r) => ({...r.view.status(filter), lastSequence: r.applied(), ...(r.partial() ? {partial: r.partial()} : {})})),

@@ -65,6 +65,19 @@ describe('escalateDue', () => {
 		expect(escalations(service, id)).toBe(1);
 	});
 
+	it('leaves a snoozed thread alone, and escalates it as soon as the snooze ends if it is past its SLA', async () => {
+		const {service, forum} = open();
+		at(0);
+		const id = ask(service);
+		at(20);
+		must(service, {type: 'snooze', threadId: id, until: new Date(T0 + 60 * 60_000).toISOString(), note: '', actor: ops});
+		at(45);
+		expect(await escalateDue(forum)).toEqual([]);
+		expect(service.status().escalations).toBe(0);
+		at(61);
+		expect(await escalateDue(forum)).toEqual([id]);
+	});
+
 	it('emits exactly one escalation per breach however many passes follow', async () => {
 		const {service, forum} = open();
 		const id = ask(service);

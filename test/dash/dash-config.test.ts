@@ -49,7 +49,7 @@ describe('rebinding keys', () => {
 	});
 
 	it('the hint bar, --help text and labels show the keys in force; the README table stays the defaults', () => {
-		const {keymap} = parse({keys: {answer: 'x', filter: 'ctrl+f', help: 'enter', open: 'space', mark: 'm'}});
+		const {keymap} = parse({keys: {answer: 'x', filter: 'ctrl+f', help: 'enter', open: 'space', mark: 'v'}});
 		expect(hintBar('queue', {}, keymap).map((hint) => `${hint.key} ${hint.word}`)).toEqual(expect.arrayContaining(['x answer', '^F filter', 'Enter help']));
 		expect(keyHelp(keymap)).toMatch(/^ {2}x +answer \(inline/m);
 		expect(keyHelp(keymap)).not.toMatch(/^ {2}a +answer/m);

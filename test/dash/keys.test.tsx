@@ -283,7 +283,7 @@ describe('actions', () => {
 	it('? shows every key from the registry, prompts and menus included; any key closes it', async () => {
 		forum.ask('H-1', 'help');
 		// A pane tall enough for one column: no description is cut.
-		dash = await mountDash(forum, {columns: 100, rows: 60});
+		dash = await mountDash(forum, {columns: 100, rows: 72});
 		await dash.press('?');
 		const frame = await dash.waitFor((f) => f.includes('any key closes this help'));
 		const modes = ['queue', ...PROMPT_MODES.map((m) => m.mode)];

@@ -23,7 +23,7 @@ export const HARD_TITLES = [
 ];
 
 const row = (title: string, width: number) =>
-	lineText(queueRow({thread: makeThread({title, updatedAt: T0, assignee: {type: 'operator', name: 'ops'}, postsCount: 7}), escalated: false, unseen: true}, {now: NOW, sla: SLA}, width, false));
+	lineText(queueRow({thread: makeThread({title, updatedAt: T0, assignee: {type: 'operator', name: 'ops'}, postsCount: 7}), escalated: false, unseen: true, snoozed: false}, {now: NOW, sla: SLA}, width, false));
 
 describe('text widths', () => {
 	it('a queue row is exactly the pane width whatever script or emoji its title has', () => {

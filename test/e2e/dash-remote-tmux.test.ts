@@ -68,4 +68,32 @@ describeWithRedis('a remote dashboard over Redis, in tmux', () => {
 		}, 10_000, 'the answer in the serving host’s database');
 		tmux('send-keys', '-t', SESSION, 'q');
 	});
+
+	it.runIf(HAS_TMUX)('"I\'m on it" through Redis: the remote dashboard\'s answer prompt shows on the serving host\'s local dashboard, and back', async () => {
+		const asked = await runCli(['forum', 'ask', '--db', db, '--ticket', 'REM-2', '--agent', 'builder', '--title', 'Remote: which region?', '--body', 'eu or us', '--json']);
+		expect(asked.code, asked.stderr).toBe(0);
+		tmux('new-session', '-d', '-s', 'remote-2', '-x', '100', '-y', '30', '-c', work.dir, '-e', 'METAWSM_ACTOR_NAME=remote-ops', '-e', `METAWSM_KEY=${keyFile}`, `node ${CLI} forum dash --no-bell --remote --redis ${url}`);
+		// The serving host's own dashboard: its local database, with the Redis URL configured.
+		tmux('new-session', '-d', '-s', 'local-2', '-x', '100', '-y', '30', '-c', work.dir, '-e', 'METAWSM_ACTOR_NAME=alice', `node ${CLI} forum dash --no-bell --db ${db} --redis ${url}`);
+		const screen = (session: string) => tmux('capture-pane', '-p', '-t', session);
+		await eventually(() => screen('remote-2').includes('Remote: which region?') && screen('local-2').includes('Remote: which region?'), 15_000, 'both dashboards');
+		// Give both subscriptions a moment to be in place (a joining dashboard says hello).
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const started = Date.now();
+		tmux('send-keys', '-t', 'remote-2', 'a');
+		await eventually(() => screen('local-2').includes('remote-ops is answering'), 5_000, 'the remote operator shown on the local dashboard');
+		const remoteToLocal = Date.now() - started;
+		tmux('send-keys', '-t', 'remote-2', 'Escape');
+		await eventually(() => !screen('local-2').includes('remote-ops is answering'), 5_000, 'the remote operator gone');
+		const back = Date.now();
+		tmux('send-keys', '-t', 'local-2', 'a');
+		await eventually(() => screen('remote-2').includes('alice is answering'), 5_000, 'the local operator shown on the remote dashboard');
+		const localToRemote = Date.now() - back;
+		console.log(`presence over Redis: remote → local ${remoteToLocal} ms, local → remote ${localToRemote} ms (key to screen)`);
+		expect(remoteToLocal).toBeLessThan(1000);
+		expect(localToRemote).toBeLessThan(1000);
+		tmux('send-keys', '-t', 'local-2', 'Escape');
+		tmux('send-keys', '-t', 'local-2', 'q');
+		tmux('send-keys', '-t', 'remote-2', 'q');
+	});
 });

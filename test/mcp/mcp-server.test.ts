@@ -116,6 +116,20 @@ describe('metawsm forum mcp', () => {
 		expect(decided).toMatchObject({status: 'answered', thread_id: waiting.thread_id, decision: {choice: {index: 1, label: 'eu-west-1'}}});
 	});
 
+	it('wait_for_answer on a snoozed question reports snoozed_until and the seconds left, in data and in words', async () => {
+		const client = await connect();
+		const first = (await call(client, 'ask_human', {title: 'Which region?', body: 'For the replica.', wait_seconds: 0})).structuredContent as Structured;
+		expect((await forum('snooze', '--thread-id', first.thread_id, '--for', '2h')).code).toBe(0);
+		const result = await call(client, 'wait_for_answer', {thread_id: first.thread_id, wait_seconds: 0});
+		const data = result.structuredContent as Structured & {snoozed_until: string | null; snooze_remaining_seconds: number};
+		expect(data.status).toBe('waiting');
+		expect(Date.parse(data.snoozed_until!) - Date.now()).toBeGreaterThan(119 * 60_000);
+		expect(data.snooze_remaining_seconds).toBeGreaterThan(119 * 60);
+		expect(textOf(result)).toMatch(/snoozed it until .* \(\d+ s from now\)/);
+		const thread = (await call(client, 'get_thread', {thread_id: first.thread_id})).structuredContent as {snoozed_until: string | null};
+		expect(thread.snoozed_until).toBe(data.snoozed_until);
+	});
+
 	it('retrying ask_human with the same request_id opens no second thread', async () => {
 		const client = await connect();
 		const args = {title: 'Retry me', body: 'b', request_id: 'req-42', wait_seconds: 0};

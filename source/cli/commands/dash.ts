@@ -70,6 +70,7 @@ Examples:
 			remote: context.isRemote(),
 			policy: context.policy(),
 			redisUrl: once || demo || context.isRemote() ? undefined : context.redisUrl(),
+			presenceRedisUrl: once || demo ? undefined : context.redisUrl(),
 			operator: demo && !named ? undefined : context.actor('operator'),
 			once,
 			demo: demo ? {db: stringFlag(context.flags, 'db')} : undefined,

@@ -14,6 +14,7 @@ import {post} from './post.js';
 import {priority} from './priority.js';
 import {rebuild} from './rebuild.js';
 import {serve} from './serve.js';
+import {snooze} from './snooze.js';
 import {state} from './state.js';
 import {status} from './status.js';
 import {thread} from './thread.js';
@@ -21,4 +22,4 @@ import {wait} from './wait.js';
 import {watch} from './watch.js';
 
 /** Every `metawsm forum` subcommand, in help order. */
-export const COMMANDS: readonly CommandSpec[] = [ask, wait, post, answer, assign, state, priority, close, list, thread, watch, status, dash, mcp, serve, rebuild, docsSync, importCommand, backup, keygen];
+export const COMMANDS: readonly CommandSpec[] = [ask, wait, post, answer, assign, state, priority, close, snooze, list, thread, watch, status, dash, mcp, serve, rebuild, docsSync, importCommand, backup, keygen];

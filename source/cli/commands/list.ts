@@ -5,6 +5,8 @@ import {THREAD_STATES, type Thread, type ThreadState} from '../../forum/types.js
 import {threadJson} from '../../service/json.js';
 import {safeLine} from '../../text/safe-text.js';
 import {formatWait} from '../../text/time.js';
+import {formatAge} from '../../forum/age.js';
+import {isSnoozed} from '../../forum/snooze.js';
 import type {CommandSpec} from '../command.js';
 import {integerFlag, statesFlag, stringFlag, usage, type Flags} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
@@ -143,7 +145,7 @@ export function formatTable(
 		String(thread.postsCount),
 		formatWait(thread, now),
 		thread.assignee ? clip(safeLine(thread.assignee.name), 16) : '-',
-		clip(safeLine(thread.title), 80),
+		`${isSnoozed(thread, now) ? `[snoozed ${formatAge(Date.parse(thread.snoozedUntil!) - Date.parse(now))}] ` : ''}${clip(safeLine(thread.title), 80)}`,
 	]);
 	const header = [unseen ? ' ID' : 'ID', ' PRIORITY', 'STATE', 'TICKET', 'AGENT', 'POSTS', 'WAIT', 'ASSIGNEE', 'TITLE'];
 	const all = [header, ...rows];

@@ -5,6 +5,7 @@ import type {ThreadDetail} from '../../service/forum-service.js';
 import {threadDetailJson} from '../../service/json.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
 import {formatTime, formatWait} from '../../text/time.js';
+import {isSnoozed, snoozeRemainingSeconds} from '../../forum/snooze.js';
 import type {CommandSpec} from '../command.js';
 import {stringFlag, threadIdFlag, usage} from '../flags.js';
 import {checkLine, LIMITS} from '../../forum/validate.js';
@@ -84,16 +85,18 @@ export function formatThread(detail: ThreadDetail, now: string, escalated: boole
 			t.assignee ? `${t.assignee.type}:${safeLine(t.assignee.name)}` : '-'
 		}  waiting ${formatWait(t, now)}  version ${t.lastSequence}`,
 		...questionLines(detail),
+		...(isSnoozed(t, now) ? [`  snoozed until ${formatTime(t.snoozedUntil!)} (${snoozeRemainingSeconds(t, now)} s left; an agent post, an answer or \`snooze --clear\` ends it)`] : []),
 		...(detail.agentPane ? [`  agent pane ${safeLine(detail.agentPane.pane_id)}${detail.agentPane.target ? ` (${safeLine(detail.agentPane.target)})` : ''} on ${safeLine(detail.agentPane.host)}`] : []),
 		'',
 		`${formatTime(t.createdAt)}  ${t.createdBy.type} ${safeLine(t.createdBy.name)} asked:`,
 		indent(safeText(t.body, {multiline: true})),
 	];
 	for (const post of detail.posts) {
+		const reused = post.answer?.reuses ? ` (the decision of thread ${safeLine(post.answer.reuses.thread_id)})` : '';
 		const mark = post.answer
 			? ` ${post.answer.amends ? 'amended the answer' : 'answered'}${post.answer.kind === 'choice' && post.answer.choice ? ` ${post.answer.choice.index} ${safeLine(post.answer.choice.label)}` : post.answer.kind === 'approval' ? (post.answer.approved ? ' approved' : ' denied') : ''}`
 			: '';
-		lines.push(`${formatTime(post.createdAt)}  ${post.authorType} ${safeLine(post.authorName)}${mark}:`);
+		lines.push(`${formatTime(post.createdAt)}  ${post.authorType} ${safeLine(post.authorName)}${mark}${reused}:`);
 		if (post.body.trim() !== '') lines.push(indent(safeText(post.body, {multiline: true})));
 		if (post.answer?.context) lines.push(...contextLines(post.answer.context));
 	}

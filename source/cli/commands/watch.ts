@@ -70,6 +70,10 @@ export function formatEvent(event: StoredEvent): string {
 			return `${head} ${shown(payload['state'])} ${shown(payload['priority'])} waited ${shown(payload['waited_minutes'])}m`;
 		case 'forum.integration.docs_sync.requested':
 			return `${head} trigger=${shown(payload['trigger'])}`;
+		case 'forum.thread.snoozed': {
+			const note = typeof payload['note'] === 'string' && payload['note'] !== '' ? ` “${safeLine(payload['note'].slice(0, 120))}”` : '';
+			return `${head} ${payload['until'] === null ? 'snooze ended' : `until ${shown(payload['until'])}`}${note}`;
+		}
 		default:
 			return head;
 	}

@@ -1,5 +1,6 @@
 /** The prompt line: the key hints, or an open prompt (text with its cursor, a menu, y/N, kept text). */
 import {decisionOf} from '../../forum/answers.js';
+import {DEFAULT_SNOOZE} from '../../forum/snooze.js';
 import {safeLine} from '../../text/safe-text.js';
 import {hintBar, keyOf, modeHints} from '../keymap.js';
 import {choiceList, count, type AnswerIntent, type KeptText, type Prompt} from '../state.js';
@@ -51,14 +52,31 @@ export function promptLine(prompt: Prompt, input: FrameInput): Line {
 	if (prompt.kind === 'kept') return keptLines(prompt.kept, input).at(-1)!;
 	if (prompt.kind === 'text') {
 		const label =
-			prompt.purpose === 'filter' ? ' filter /' : prompt.purpose === 'bulkAssign' ? ` assign ${count(prompt.targets.length)} to ›` : prompt.purpose === 'assign' ? ` assign ${ticket} to ›` : prompt.purpose === 'answer' ? answerLabel(prompt, ticket) : ` ${prompt.purpose} ${ticket} ›`;
+			prompt.purpose === 'filter'
+				? ' filter /'
+				: prompt.purpose === 'bulkAssign'
+					? ` assign ${count(prompt.targets.length)} to ›`
+					: prompt.purpose === 'assign'
+						? ` assign ${ticket} to ›`
+						: prompt.purpose === 'answer'
+							? answerLabel(prompt, ticket)
+							: prompt.purpose === 'snooze'
+								? ` snooze ${ticket} for / until ›`
+								: ` ${prompt.purpose} ${ticket} ›`;
 		const question = thread?.question;
 		const offers = prompt.purpose === 'answer' && prompt.intent?.approved === undefined && prompt.value === '' && question?.kind === 'choice' ? question : undefined;
 		const keys = modeHints('input', {filter: prompt.purpose === 'filter', keymap: input.keymap});
 		const help = offers ? `${choiceList(offers)} — press a number, or type an answer · ${keys}` : keys;
 		// Typed text wins over the help when the pane is narrow: the help is clipped, never the cursor.
 		const room = Math.max(12, input.columns - textWidth(label) - textWidth(help) - 4);
-		const placeholder = (prompt.purpose === 'assign' || prompt.purpose === 'bulkAssign') && prompt.value === '' ? `you (${safeLine(input.operator)}); or a name, human:alice` : '';
+		const placeholder =
+			prompt.value !== ''
+				? ''
+				: prompt.purpose === 'assign' || prompt.purpose === 'bulkAssign'
+					? `you (${safeLine(input.operator)}); or a name, human:alice`
+					: prompt.purpose === 'snooze'
+						? `${DEFAULT_SNOOZE}; or 30m, 2h, 1d, 14:30`
+						: '';
 		return [{text: label, style: 'bold'}, {text: ' '}, ...withCursor(safeLine(prompt.value.slice(0, prompt.cursor)), safeLine(prompt.value.slice(prompt.cursor)), room), ...(placeholder ? [{text: placeholder, style: 'dim' as const}] : []), {text: `  ${help}`, style: 'dim'}];
 	}
 	if (prompt.kind === 'menu') {

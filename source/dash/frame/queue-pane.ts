@@ -68,10 +68,12 @@ export function columnHeader(width: number, marking = false): Line {
 }
 
 /** One thread's row; `marked` (when some are marked) fills the ✓ column. */
-export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla'>, width: number, selected: boolean, marked?: boolean): Line {
+export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla' | 'presence'>, width: number, selected: boolean, marked?: boolean): Line {
 	const t = entry.thread;
 	const priorityStyle: Style = t.priority === 'urgent' ? 'urgent' : t.priority === 'high' ? 'high' : 'plain';
 	const past = entry.escalated ? msPastSla(t, input.now, input.sla) : 0;
+	// Another dashboard has its answer prompt open: `alice is answering · title`.
+	const onIt = input.presence?.get(t.id);
 	const text: Record<ColumnId, Line[number]> = {
 		marks: {text: `${selected ? '▶' : ' '}${entry.unseen ? '•' : ' '}${entry.escalated ? '!' : ' '}`, style: 'bold'},
 		mark: {text: marked ? '✓' : ' ', style: 'ok'},
@@ -79,7 +81,8 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 		state: {text: STATE_LABEL[t.state], style: t.state === 'closed' ? 'dim' : 'plain'},
 		ticket: {text: safeLine(t.ticket)},
 		agent: {text: safeLine(t.agentName)},
-		title: {text: safeLine(t.title)},
+		// A snoozed row says how long until it wakes (Snoozed section, All open).
+		title: {text: `${onIt ? `${safeLine(onIt)} · ` : ''}${entry.snoozed && t.snoozedUntil ? `zz ${formatAge(Date.parse(t.snoozedUntil) - Date.parse(input.now))} · ` : ''}${safeLine(t.title)}`, style: onIt ? 'bold' : 'plain'},
 		posts: {text: String(t.postsCount)},
 		wait: {text: formatWait(t, input.now), style: entry.escalated ? 'escalated' : 'plain'},
 		over: {text: past > 0 ? `+${formatAge(past)}` : '', style: 'escalated'},
@@ -93,10 +96,11 @@ export function queueRow(entry: QueueEntry, input: Pick<FrameInput, 'now' | 'sla
 	return selected ? line.map((segment) => ({...segment, style: 'selected' as Style})) : line;
 }
 
-function emptyText(sectionIndex: number, filter: string, keymap: FrameInput['keymap']): string {
+function emptyText(sectionIndex: number, filter: string, keymap: FrameInput['keymap'], snoozed: number): string {
 	if (filter.trim() !== '') return `  no thread matches /${safeLine(filter)} here — ${keyOf('back', 'queue', keymap) ?? 'Esc'} clears the filter`;
 	const id = SECTIONS[sectionIndex]?.id;
-	if (id === 'needs_human') return '  nothing needs a human right now ✓';
+	if (id === 'needs_human') return `  nothing needs a human right now ✓${snoozed > 0 ? ` (${snoozed} snoozed: ${SECTIONS.findIndex((section) => section.id === 'snoozed') + 1} shows them)` : ''}`;
+	if (id === 'snoozed') return `  nothing is snoozed (${keyOf('snooze', 'queue', keymap) ?? 'z'} snoozes a thread)`;
 	if (id === 'needs_me') return '  nothing assigned to you is unseen or waiting for an answer';
 	return '  no threads here';
 }
@@ -119,7 +123,7 @@ export function listLines(input: FrameInput, box: Layout): Line[] {
 	const marked = input.marked ?? new Set<string>();
 	const marking = marked.size > 0;
 	const head = columnHeader(box.listWidth, marking);
-	if (entries.length === 0) return [head, [{text: emptyText(input.sectionIndex, input.filter, input.keymap), style: 'dim'}]];
+	if (entries.length === 0) return [head, [{text: emptyText(input.sectionIndex, input.filter, input.keymap, input.queue.snoozedHidden), style: 'dim'}]];
 	const {rows} = windowRows(entries, input.top, queueRows(box));
 	return [head, ...rows.map((entry) => queueRow(entry, input, box.listWidth, entry.thread.id === input.selectedId, marking ? marked.has(entry.thread.id) : undefined))];
 }

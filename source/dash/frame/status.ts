@@ -24,9 +24,12 @@ export function shortTime(iso: string, now: string): string {
 /** The top line: counts, who, the time. */
 export function header(input: FrameInput): Line {
 	const c = input.queue.stateCounts;
+	const hidden = input.queue.snoozedHidden;
+	const needing = c.new + c.waiting_human - hidden;
 	const left: Line = [
 		{text: ' metawsm forum  ', style: 'title'},
-		{text: `needs human ${c.new + c.waiting_human}`, style: c.new + c.waiting_human > 0 ? 'bold' : 'plain'},
+		{text: `needs human ${needing}`, style: needing > 0 ? 'bold' : 'plain'},
+		...(hidden > 0 ? [{text: ` (+${hidden} snoozed)`, style: 'dim' as const}] : []),
 		{text: ' · '},
 		{text: `escalated ${input.queue.escalations}`, style: input.queue.escalations > 0 ? 'escalated' : 'plain'},
 		{text: ` · waiting op ${c.waiting_operator} · answered ${c.answered} · closed ${c.closed}`},
@@ -38,14 +41,20 @@ export function header(input: FrameInput): Line {
 
 /** The section tabs. */
 export function tabs(input: FrameInput): Line {
-	const line: Line = [{text: ' '}];
-	SECTIONS.forEach((section, index) => {
-		const count = input.queue.sections[section.id].length;
-		const label = `${index + 1} ${section.label} ${count}`;
-		if (index === input.sectionIndex) line.push({text: `[${label}]`, style: 'activeTab'});
-		else line.push({text: ` ${label} `, style: 'tab'});
-		line.push({text: ' '});
-	});
+	const build = (padded: boolean): Line => {
+		const line: Line = [{text: ' '}];
+		SECTIONS.forEach((section, index) => {
+			const count = input.queue.sections[section.id].length;
+			const label = `${index + 1} ${section.label} ${count}`;
+			if (index === input.sectionIndex) line.push({text: `[${label}]`, style: 'activeTab'});
+			else line.push({text: padded ? ` ${label} ` : label, style: 'tab'});
+			line.push({text: ' '});
+		});
+		return line;
+	};
+	// Seven tabs: a narrow pane drops the space inside the others so the active one is never cut.
+	const padded = build(true);
+	const line = padded.reduce((sum, segment) => sum + textWidth(segment.text), 0) <= input.columns ? padded : build(false);
 	return line;
 }
 

@@ -1,6 +1,7 @@
 /** The thread pane: the preview beside or below the queue, and the thread view (pinned header, scrolling body). */
 import {decisionOf} from '../../forum/answers.js';
 import {allowedTransitions, isEscalated, msPastSla} from '../../forum/rules.js';
+import {isSnoozed} from '../../forum/snooze.js';
 import type {Answer, Question, Thread} from '../../forum/types.js';
 import type {ThreadDetail} from '../../service/forum-service.js';
 import {safeLine, safeText} from '../../text/safe-text.js';
@@ -23,6 +24,9 @@ export function describeThread(thread: Thread, input: Pick<FrameInput, 'now' | '
 		{text: thread.priority, style: thread.priority === 'urgent' ? 'urgent' : thread.priority === 'high' ? 'high' : 'plain'},
 		{text: ` · ${thread.state} ${waited} · assignee ${thread.assignee ? `${thread.assignee.type}:${safeLine(thread.assignee.name)}` : '-'}`},
 	];
+	if (isSnoozed(thread, input.now)) {
+		line.push({text: ` · snoozed until ${shortTime(thread.snoozedUntil!, input.now)} (${formatAge(Date.parse(thread.snoozedUntil!) - Date.parse(input.now))} left)`, style: 'dim'});
+	}
 	if (isEscalated(thread, input.now, input.sla)) {
 		const past = msPastSla(thread, input.now, input.sla);
 		line.push({text: ' · ', style: 'plain'}, {text: past > 0 ? `ESCALATED +${formatAge(past)} past SLA` : 'ESCALATED', style: 'escalated'});
@@ -138,7 +142,7 @@ export function previewLines(input: FrameInput, box: Layout): Line[] {
 	const used = lineWidth(headLine);
 	headLine.push({text: '─'.repeat(Math.max(0, width - used)), style: 'border'});
 	const title: Line = [{text: '│ ', style: 'border'}, {text: safeLine(detail.thread.title), style: 'bold'}];
-	const asks = previewAsks(detail, input.keymap);
+	const asks = [...previewAsks(detail, input.keymap), ...notes(detail, input).map((line): Line => [{text: '│ ', style: 'border'}, ...line])];
 	if (input.agentPane) return [headLine, title, ...asks, ...agentPaneLines(input.agentPane, width, height - 2 - asks.length)].slice(0, height).map((line) => clip(line, width));
 	// The newest messages matter most in a preview: keep the tail, with its author.
 	const room = height - 2 - asks.length;
@@ -147,7 +151,7 @@ export function previewLines(input: FrameInput, box: Layout): Line[] {
 }
 
 /** Every line of the open thread: header, conversation, assignments, state history. */
-export function detailLines(detail: ThreadDetail | undefined, input: Pick<FrameInput, 'now' | 'sla' | 'detailMissing' | 'keymap'>, width: number): Line[] {
+export function detailLines(detail: ThreadDetail | undefined, input: Pick<FrameInput, 'now' | 'sla' | 'detailMissing' | 'keymap' | 'presence' | 'similar'>, width: number): Line[] {
 	if (!detail && input.detailMissing) return [[{text: ' thread not found — it may have been removed; Esc goes back', style: 'error'}]];
 	if (!detail) return [[{text: ' loading…', style: 'dim'}]];
 	const t = detail.thread;
@@ -155,6 +159,7 @@ export function detailLines(detail: ThreadDetail | undefined, input: Pick<FrameI
 	for (const text of wrap(`question: ${questionText(t.question, input.keymap)}`, width - 2)) lines.push([{text: ` ${text}`, style: t.question.kind === 'text' ? 'dim' : 'bold'}]);
 	const decision = decisionOf(t);
 	if (decision) lines.push(clip([{text: ' '}, ...decisionLine(decision)], width));
+	for (const note of notes(detail, input)) lines.push(clip([{text: ' '}, ...note], width));
 	lines.push([]);
 	for (const message of messages(detail)) {
 		const mark: Line = message.mark ? [{text: `${message.mark} `, style: message.mark.startsWith('★') ? 'ok' : 'dim'}] : [];
@@ -188,6 +193,19 @@ export function detailHeader(detail: ThreadDetail | undefined, input: Pick<Frame
 	const room = Math.max(0, width - textWidth(right));
 	const head: Line = [...pad(clip([{text: ' '}, ...describeThread(t, input), {text: ` · ${t.id}`, style: 'dim'}], room), room), {text: right, style: 'dim'}];
 	return [head as Line, clip([{text: ' '}, {text: safeLine(t.title), style: 'title'}], width)];
+}
+
+/** Who else is on the thread (another dashboard's answer prompt), and a similar answered thread `R` reuses. */
+export function notes(detail: ThreadDetail, input: Pick<FrameInput, 'presence' | 'similar' | 'now' | 'keymap'>): Line[] {
+	const lines: Line[] = [];
+	const onIt = input.presence?.get(detail.thread.id);
+	if (onIt) lines.push([{text: `✎ ${safeLine(onIt)}`, style: 'bold'}]);
+	const similar = input.similar && input.similar.threadId !== detail.thread.id && decisionOf(detail.thread) === null ? input.similar : undefined;
+	if (similar) {
+		const ago = formatAge(Date.parse(input.now) - Date.parse(similar.at));
+		lines.push([{text: `≈ similar, answered ${ago} ago: `, style: 'dim'}, {text: safeLine(similar.headline), style: 'bold'}, {text: ` (${safeLine(similar.ticket)}: ${safeLine(similar.title)}) · ${keyOf('reuse', 'queue', input.keymap) ?? 'R'} reuses it`, style: 'dim'}]);
+	}
+	return lines;
 }
 
 /** The preview's line about the question under its title: the decision, or the options asked. */
