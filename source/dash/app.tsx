@@ -88,14 +88,14 @@ export function DashApp(props: DashAppProps) {
 	const now = client.now();
 
 	// The queue per filter, rebuilt when the data changes or a thread crosses its SLA: a cache, not state.
-	const cache = useRef<{filter: string; revision: number; queue: Queue} | undefined>(undefined);
+	const cache = useRef<{filter: string; revision: number; closedCount: number; queue: Queue} | undefined>(undefined);
 	const queueFor = useCallback(
 		(filter: string): Queue => {
 			const known = cache.current;
 			const at = client.now();
-			if (known && known.filter === filter && known.revision === feed.revision() && Date.parse(at) < known.queue.nextEscalationAt) return known.queue;
-			const queue = buildQueue({threads: feed.threads.values(), seen: feed.seen, me: operator.name, now: at, sla: client.sla, filter});
-			cache.current = {filter, revision: feed.revision(), queue};
+			if (known && known.filter === filter && known.revision === feed.revision() && known.closedCount === feed.closedCount && Date.parse(at) < known.queue.nextEscalationAt) return known.queue;
+			const queue = buildQueue({threads: feed.threads.values(), seen: feed.seen, me: operator.name, now: at, sla: client.sla, filter, closedCount: feed.closedCount});
+			cache.current = {filter, revision: feed.revision(), closedCount: feed.closedCount, queue};
 			return queue;
 		},
 		[client, feed, operator.name],
@@ -228,6 +228,13 @@ export function DashApp(props: DashAppProps) {
 
 	// The data changed: the cursor stays on its thread (or moves on after an answer or a close).
 	useEffect(() => apply.current({type: 'queueChanged'}), [queue]);
+
+	// The Closed section holds pages of the history: the next one loads while the cursor nears the last row loaded.
+	const sectionId = SECTIONS[state.sectionIndex]!.id;
+	const loadedRows = queue.sections[sectionId].length;
+	useEffect(() => {
+		if (sectionId === 'closed' && feed.closedMore && cursor.index + 2 * cursor.listHeight >= loadedRows) feed.loadMoreClosed();
+	}, [sectionId, cursor.index, cursor.listHeight, loadedRows, feed]);
 
 	useBell(queue.escalationKeys, props.bell);
 	useEscalation({

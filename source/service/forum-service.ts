@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto';
 import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
-import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
+import {decide, type SlaRule} from '../forum/rules.js';
 import {eventTime} from '../forum/event-time.js';
 import {storageClock} from './storage-clock.js';
 import type {Actor, AgentPane, Command, CommandBody, Rejection, StoredEvent, Thread, ThreadState} from '../forum/types.js';
@@ -44,13 +44,19 @@ export interface ThreadDetail {
 export interface ListFilter extends ThreadFilter {
 	/** Put escalated threads first (the dashboard's order); `list` sorts by priority then wait. */
 	escalatedFirst?: boolean;
+	/** Newest first (updated_at, then id, descending): the Closed section's pages, with `before` as the keyset. */
+	recent?: boolean;
 	limit?: number;
 }
+
+/** How many escalated threads `status` returns in full (the count is exact); the CLI says how many more. */
+export const STATUS_ESCALATED_LIMIT = 100;
 
 export interface ForumStatus {
 	total: number;
 	counts: Record<ThreadState, number>;
 	escalations: number;
+	/** The first escalated threads in queue order, at most STATUS_ESCALATED_LIMIT (`escalations` counts them all). */
 	escalated: Thread[];
 	lastSequence: number;
 	/** A remote view that cannot be complete says why; counts may then be short. */
@@ -373,6 +379,7 @@ export class ForumService {
 	listThreads(filter: ListFilter = {}): Thread[] {
 		// The SLA pass's pages need no order: the first `limit` due threads, without sorting them all.
 		if (filter.escalationDue && !filter.escalatedFirst) return this.store.threads(filter, {top: filter.limit});
+		if (filter.recent) return this.store.threads(filter, {recent: true, top: filter.limit});
 		if (!filter.escalatedFirst) return this.store.threads(filter, {ordered: true, top: filter.limit});
 		// Escalation depends on the clock: the SQL order is given the time and SLA to judge it by.
 		return this.store.threads(filter, {escalation: {now: this.now(), sla: this.sla}, top: filter.limit});
@@ -386,24 +393,30 @@ export class ForumService {
 		return this.store.lastSequence();
 	}
 
+	/** Counts by state (forum_thread_stats) and escalations (counted and cut in SQL), all as of one sequence. */
 	status(filter: {ticket?: string; runId?: string} = {}): ForumStatus {
-		const byState = this.store.stateCounts(filter);
-		const counts = Object.fromEntries(THREAD_STATES.map((state) => [state, byState.get(state) ?? 0])) as Record<ThreadState, number>;
-		const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-		const now = this.now();
-		const escalated = this.store
-			.threads({...filter, states: ['new', 'waiting_human']})
-			.filter((thread) => isEscalated(thread, now, this.sla))
-			.sort((a, b) => compareQueue(a, b, now, this.sla));
-		return {total, counts, escalations: escalated.length, escalated, lastSequence: this.store.lastSequence()};
+		const escalation = {now: this.now(), sla: this.sla};
+		// One read transaction: the counts, the escalations and lastSequence describe the same moment.
+		return this.store.read(() =>
+			this.store.db
+				.transaction((): ForumStatus => {
+					const byState = this.store.stateCounts(filter);
+					const counts = Object.fromEntries(THREAD_STATES.map((state) => [state, byState.get(state) ?? 0])) as Record<ThreadState, number>;
+					const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+					const escalations = this.store.escalationCount(filter, escalation);
+					const escalated = this.store.threads({...filter, escalated: escalation}, {escalation, top: STATUS_ESCALATED_LIMIT});
+					return {total, counts, escalations, escalated, lastSequence: this.store.lastSequence()};
+				})
+				.deferred(),
+		);
 	}
 
 	markSeen(threadId: string, viewer: string, sequence: number): void {
 		this.store.markSeen(threadId, viewer, sequence);
 	}
 
-	seenCursors(viewer: string): Map<string, number> {
-		return this.store.seenCursors(viewer);
+	seenCursors(viewer: string, options?: {threadIds?: readonly string[]; open?: boolean}): Map<string, number> {
+		return this.store.seenCursors(viewer, options);
 	}
 
 	rebuild(): ReturnType<typeof rebuildProjections> {

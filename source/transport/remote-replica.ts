@@ -5,6 +5,9 @@
  * the system of record. It follows serve's epochs (a new epoch: reload from the new snapshot),
  * ignores entries of another forum or epoch, and says `partial` when it cannot be complete.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type {Redis} from 'ioredis';
 import {ForumError} from '../forum/errors.js';
 import type {StoredEvent} from '../forum/types.js';
@@ -61,7 +64,12 @@ export interface Replica {
 export function startReplica(options: ReplicaOptions): Replica {
 	const {redis, policy, emitError} = options;
 	const keys = streamKeys(policy);
-	const view = new ForumService({db: ':memory:', policy, clock: options.clock});
+	// On disk in a private temporary directory, not in memory: the view's memory follows SQLite's
+	// page cache, not the forum's history (closed threads, the tailed log). Removed on close.
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metawsm-view-'));
+	const view = new ForumService({db: path.join(dir, 'view.db'), policy, clock: options.clock, referenceClock: () => undefined});
+	// A copy rebuilt from Redis on every start: durability buys nothing here.
+	view.store.db.pragma('synchronous = OFF');
 	const subscriptions = new Set<Subscription>();
 	const catchUps = new Set<{sequence: number; resolve: () => void}>();
 	/** Last sequence appended to the replica's log (events the snapshot covers included, as history). */
@@ -312,7 +320,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 				catchUps.add(waiting);
 			});
 		},
-		eventsOfCommand: (commandId) => view.store.eventPage(0, {}, 100_000).events.filter((event) => event.command_id === commandId),
+		eventsOfCommand: (commandId) => view.store.eventPage(0, {commandId}, 1000).events,
 		subscribe(listener, subscribeOptions) {
 			const subscription: Subscription = {listener, cursor: subscribeOptions.after ?? (ready ? position() : undefined), filter: subscribeOptions.filter ?? {}};
 			subscriptions.add(subscription);
@@ -327,6 +335,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 			(await options.reader.catch(() => undefined))?.disconnect();
 			await running;
 			view.close();
+			fs.rmSync(dir, {recursive: true, force: true});
 		},
 	};
 }
