@@ -16,6 +16,7 @@ import type {SignedCommandRecord} from '../store/meta.js';
 import type {ProjectionSnapshot} from '../store/snapshot.js';
 import {checkIdentity, describeChange, headerMark, identityOf, setAsideStaleWal, type FileIdentity} from './file-identity.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
+import {watchCommits, type CommitWatch} from './commit-watch.js';
 
 /** A command before dispatch fills in what the caller may omit. */
 export type CommandInput = CommandBody & {commandId?: string; actor: Actor; ifVersion?: number};
@@ -69,7 +70,11 @@ export interface ServiceOptions {
 	policy?: Policy;
 	/** The clock; tests pass a fixed one. */
 	clock?: () => Date;
-	/** How often to look for commits by other processes, in ms. Default 50. */
+	/**
+	 * How often to look for commits by other processes besides the file watch that wakes this
+	 * process on each one (commit-watch.ts), in ms: the fallback for filesystems that send no
+	 * notifications. Default 1000; 100 while the directory cannot be watched at all.
+	 */
 	pollMs?: number;
 	/**
 	 * The reference clock a writer's clock is checked against (ms). Default: the database
@@ -122,7 +127,8 @@ export class ForumService {
 	private currentStore: ForumStore;
 	readonly policy: Policy;
 	readonly clock: () => Date;
-	private readonly pollMs: number;
+	private readonly pollMs: number | undefined;
+	private commitWatch: CommitWatch | undefined;
 	private readonly emitter = new EventEmitter();
 	private timer: NodeJS.Timeout | undefined;
 	private walTimer: NodeJS.Timeout | undefined;
@@ -150,7 +156,7 @@ export class ForumService {
 	constructor(options: ServiceOptions) {
 		this.policy = options.policy ?? defaultPolicy();
 		this.clock = options.clock ?? (() => new Date());
-		this.pollMs = options.pollMs ?? 50;
+		this.pollMs = options.pollMs;
 		this.reference = options.referenceClock ?? (options.clock || options.db === ':memory:' ? undefined : storageClock(options.db));
 		this.storeOptions = {create: options.create, busyTimeoutMs: options.busyTimeoutMs};
 		this.currentStore = this.openStore(options.db);
@@ -429,7 +435,7 @@ export class ForumService {
 
 	/**
 	 * Call `listener` with every batch of events after `after` as they commit, from this
-	 * process (at once) or others (polled via PRAGMA data_version). Returns unsubscribe.
+	 * process (at once) or others (woken by a watch on the database's files, checked by PRAGMA data_version). Returns unsubscribe.
 	 */
 	subscribe(listener: FeedListener, options: {after?: number; filter?: EventFilter} = {}): () => void {
 		let cursor = options.after ?? this.store.lastSequence();
@@ -502,29 +508,46 @@ export class ForumService {
 		this.walTimer.unref();
 	}
 
+	/** Has another process committed? Then tell the feed. Run on every file notification and by the fallback timer. */
+	private checkForCommits(): void {
+		try {
+			if (this.fileProblem()) return;
+			const version = this.store.dataVersion();
+			if (version === this.seenVersion) return;
+			this.seenVersion = version;
+			const last = this.store.lastSequence();
+			if (last !== this.feedCursor) {
+				this.feedCursor = last;
+				this.emitter.emit('change');
+			}
+		} catch (error) {
+			this.fail(error);
+		}
+	}
+
+	/** Wake on commit (a watch on the database's directory), with a slow data_version check as the fallback. */
 	private startPolling(): void {
 		if (this.timer) return;
 		this.seenVersion = this.store.dataVersion();
 		this.feedCursor = this.store.lastSequence();
+		const file = this.store.file;
+		const watching = file !== ':memory:';
+		if (watching) this.commitWatch = watchCommits(file, () => this.checkForCommits());
+		const every = this.pollMs ?? (this.commitWatch?.active ? 1000 : 100);
 		this.timer = setInterval(() => {
-			try {
-				if (this.fileProblem()) return;
-				const version = this.store.dataVersion();
-				if (version === this.seenVersion) return;
-				this.seenVersion = version;
-				const last = this.store.lastSequence();
-				if (last !== this.feedCursor) {
-					this.feedCursor = last;
-					this.emitter.emit('change');
-				}
-			} catch (error) {
-				this.fail(error);
+			// A watch that broke (its directory was removed and is back): set it up again.
+			if (watching && !this.commitWatch?.active) {
+				this.commitWatch?.close();
+				this.commitWatch = watchCommits(file, () => this.checkForCommits());
 			}
-		}, this.pollMs);
+			this.checkForCommits();
+		}, every);
 	}
 
 	private stopPolling(): void {
 		if (this.timer) clearInterval(this.timer);
 		this.timer = undefined;
+		this.commitWatch?.close();
+		this.commitWatch = undefined;
 	}
 }
