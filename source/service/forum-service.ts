@@ -11,7 +11,7 @@ import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
 import {checkAgentPane} from '../forum/validate.js';
 import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
-import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
+import {rebuildProjections, verifyProjections, type ProgressListener, type RebuildOptions} from '../store/rebuild.js';
 import type {SignedCommandRecord} from '../store/meta.js';
 import type {ProjectionSnapshot} from '../store/snapshot.js';
 import {checkIdentity, describeChange, headerMark, identityOf, setAsideStaleWal, type FileIdentity} from './file-identity.js';
@@ -425,12 +425,13 @@ export class ForumService {
 		return this.store.seenCursors(viewer, options);
 	}
 
-	rebuild(): ReturnType<typeof rebuildProjections> {
-		return rebuildProjections(this.store);
+	/** Replay every event into new projections in short batches (writers go on between them), then swap them in. */
+	rebuild(options: RebuildOptions = {}): ReturnType<typeof rebuildProjections> {
+		return rebuildProjections(this.store, options);
 	}
 
-	verify(): ReturnType<typeof verifyProjections> {
-		return verifyProjections(this.store);
+	verify(options: {onProgress?: ProgressListener} = {}): ReturnType<typeof verifyProjections> {
+		return verifyProjections(this.store, options);
 	}
 
 	/**
