@@ -229,12 +229,14 @@ export function DashApp(props: DashAppProps) {
 	// The data changed: the cursor stays on its thread (or moves on after an answer or a close).
 	useEffect(() => apply.current({type: 'queueChanged'}), [queue]);
 
-	// The Closed section holds pages of the history: the next one loads while the cursor nears the last row loaded.
+	// The Closed section holds pages of the history: the next one loads while the cursor nears the last row loaded
+	// (not under a filter, which would page in the whole history looking for matches).
 	const sectionId = SECTIONS[state.sectionIndex]!.id;
 	const loadedRows = queue.sections[sectionId].length;
+	const pageIn = sectionId === 'closed' && state.filter === '' && feed.closedMore && cursor.index + 2 * cursor.listHeight >= loadedRows;
 	useEffect(() => {
-		if (sectionId === 'closed' && feed.closedMore && cursor.index + 2 * cursor.listHeight >= loadedRows) feed.loadMoreClosed();
-	}, [sectionId, cursor.index, cursor.listHeight, loadedRows, feed]);
+		if (pageIn) feed.loadMoreClosed();
+	}, [pageIn, loadedRows, feed]);
 
 	useBell(queue.escalationKeys, props.bell);
 	useEscalation({
