@@ -16,7 +16,7 @@ import type {SignedCommandRecord} from '../store/meta.js';
 import type {ProjectionSnapshot} from '../store/snapshot.js';
 import {checkIdentity, describeChange, headerMark, identityOf, setAsideStaleWal, type FileIdentity} from './file-identity.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
-import {watchCommits, type CommitWatch} from './commit-watch.js';
+import {watchCommits, type CommitSignal, type CommitWatch} from './commit-watch.js';
 
 /** A command before dispatch fills in what the caller may omit. */
 export type CommandInput = CommandBody & {commandId?: string; actor: Actor; ifVersion?: number};
@@ -370,7 +370,7 @@ export class ForumService {
 	getThread(threadId: string): ThreadDetail | undefined {
 		const thread = this.store.read(() => this.store.loadThread(threadId));
 		if (!thread) return undefined;
-		const [opened] = this.store.eventsAfter(0, {threadId, types: ['forum.thread.opened']}, 1);
+		const opened = this.store.openedEvent(threadId);
 		return {
 			thread,
 			// An extra field of the opened event: one that does not fit (hand-edited, hostile) is ignored, never used in a tmux call.
@@ -509,10 +509,15 @@ export class ForumService {
 		this.walTimer.unref();
 	}
 
-	/** Has another process committed? Then tell the feed. Run on every file notification and by the fallback timer. */
-	private checkForCommits(): void {
+	/**
+	 * Has another process committed? Then tell the feed. Run on every file notification and by
+	 * the fallback timer; `commit` (only the -wal changed) skips the file-identity check, which the
+	 * timer and any notification about the database file itself still make.
+	 */
+	private checkForCommits(signal: CommitSignal | 'timer' = 'timer'): void {
 		try {
-			if (this.fileProblem()) return;
+			if (signal !== 'commit' && this.fileProblem()) return;
+			if (signal === 'commit' && this.replaced) return;
 			const version = this.store.dataVersion();
 			if (version === this.seenVersion) return;
 			this.seenVersion = version;
@@ -533,13 +538,13 @@ export class ForumService {
 		this.feedCursor = this.store.lastSequence();
 		const file = this.store.file;
 		const watching = file !== ':memory:';
-		if (watching) this.commitWatch = watchCommits(file, () => this.checkForCommits());
+		if (watching) this.commitWatch = watchCommits(file, (signal) => this.checkForCommits(signal));
 		const every = this.pollMs ?? (this.commitWatch?.active ? 1000 : 100);
 		this.timer = setInterval(() => {
 			// A watch that broke (its directory was removed and is back): set it up again.
 			if (watching && !this.commitWatch?.active) {
 				this.commitWatch?.close();
-				this.commitWatch = watchCommits(file, () => this.checkForCommits());
+				this.commitWatch = watchCommits(file, (signal) => this.checkForCommits(signal));
 			}
 			this.checkForCommits();
 		}, every);

@@ -24,7 +24,25 @@ export type ProgressListener = (done: number, total: number) => void;
 export interface RebuildOptions {
 	/** Longest a batch holds the write lock, ms (default 50): writers wait at most about this. */
 	batchMs?: number;
+	/**
+	 * Pause between batches with the lock free, ms (default 30). Without it the rebuild takes the
+	 * lock again at once, and a writer sleeping in SQLite's busy handler (retries up to 100 ms
+	 * apart) would keep missing the moment it was free.
+	 */
+	gapMs?: number;
 	onProgress?: ProgressListener;
+}
+
+export interface RebuildResult {
+	events: number;
+	skipped: number;
+	/** The longest this rebuild held the write lock at once, ms. */
+	longestLockMs: number;
+}
+
+/** Sleep without an event loop (rebuild is synchronous, like better-sqlite3). */
+function pause(ms: number): void {
+	if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 const SUFFIX = '__rebuild';
@@ -40,9 +58,20 @@ const otherIndexName = (name: string) => (name.endsWith('__r') ? name.slice(0, -
  * replay the events committed meanwhile and swap the new tables in. A write that lands
  * between batches is in the log, so the catch-up replays it: the result is a full replay.
  */
-export function rebuildProjections(store: ForumStore, options: RebuildOptions = {}): {events: number; skipped: number} {
+export function rebuildProjections(store: ForumStore, options: RebuildOptions = {}): RebuildResult {
 	const db = store.db;
 	const batchMs = options.batchMs ?? 50;
+	const gapMs = options.gapMs ?? 30;
+	let longestLockMs = 0;
+	/** One write transaction, timed: the figure the rebuild promises to keep small. */
+	const locked = <T>(fn: () => T): T => {
+		const started = performance.now();
+		try {
+			return store.write(fn);
+		} finally {
+			longestLockMs = Math.max(longestLockMs, performance.now() - started);
+		}
+	};
 	const tables = [...PROJECTION_TABLES];
 	// The new tables are filled before their references are: foreign keys are checked by the replay's rules, not here.
 	const foreignKeys = db.pragma('foreign_keys', {simple: true}) as number;
@@ -50,7 +79,7 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 	// A rename must not rewrite other tables' REFERENCES: the new tables take the old names, so they stay right.
 	db.pragma('legacy_alter_table = ON');
 	try {
-		store.write(() => {
+		locked(() => {
 			for (const table of tables) {
 				db.exec(`DROP TABLE IF EXISTS ${table}${SUFFIX}`);
 				db.exec(`DROP TABLE IF EXISTS ${table}${RETIRED}`);
@@ -90,20 +119,27 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 			}
 		};
 		for (;;) {
-			const done = store.write(() => replay(performance.now() + batchMs));
+			const done = locked(() => replay(performance.now() + batchMs));
 			options.onProgress?.(events + skipped, Math.max(events + skipped, last.get()?.sequence ?? 0));
 			if (done) break;
+			pause(gapMs);
 		}
+		pause(gapMs);
 		// The swap: what was committed since the last batch, then the new tables take the live names.
-		store.write(() => {
+		locked(() => {
 			replay(Number.POSITIVE_INFINITY);
 			for (const table of tables) db.exec(`ALTER TABLE ${table} RENAME TO ${table}${RETIRED}`);
 			for (const table of tables) db.exec(`ALTER TABLE ${table}${SUFFIX} RENAME TO ${table}`);
 		});
 		options.onProgress?.(events + skipped, events + skipped);
-		// One short lock per old table: dropping frees its pages.
-		for (const table of [...tables].reverse()) store.write(() => db.exec(`DROP TABLE ${table}${RETIRED}`));
-		return {events, skipped};
+		// The old tables emptied in short batches, then dropped: one DROP of a large table would hold the lock while it frees every page.
+		for (const table of [...tables].reverse()) {
+			const retired = `${table}${RETIRED}`;
+			const chunk = db.prepare(`DELETE FROM ${retired} WHERE rowid IN (SELECT rowid FROM ${retired} LIMIT 2000)`);
+			while (locked(() => chunk.run().changes) > 0) pause(gapMs);
+			locked(() => db.exec(`DROP TABLE ${retired}`));
+		}
+		return {events, skipped, longestLockMs};
 	} finally {
 		db.pragma('legacy_alter_table = OFF');
 		db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);

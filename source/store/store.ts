@@ -315,6 +315,14 @@ export class ForumStore {
 		return this.readable(this.statements.eventsBetween.all(first, last));
 	}
 
+	/** The event that opened a thread, by the sequence its projection keeps (not a scan of the log's opened events). */
+	openedEvent(threadId: string): StoredEvent | undefined {
+		const rows = this.read(() =>
+			this.db.prepare<[string], EventRow>(`SELECT e.* FROM forum_threads t JOIN forum_events e ON e.sequence = t.opened_sequence WHERE t.thread_id = ?`).all(threadId),
+		);
+		return this.readable(rows)[0];
+	}
+
 	loadThread(threadId: string): Thread | undefined {
 		return this.projector.load(threadId);
 	}

@@ -30,8 +30,8 @@ Example:
 				} finally {
 					bar.end();
 				}
-				const {events, skipped} = result;
-				if (context.json) context.printJson({rebuilt: true, events, skipped});
+				const {events, skipped, longestLockMs} = result;
+				if (context.json) context.printJson({rebuilt: true, events, skipped, longest_lock_ms: Math.round(longestLockMs * 10) / 10});
 				else context.print(`rebuilt projections from ${events} events${skipped > 0 ? `; skipped ${skipped} bad events (see rebuild --verify)` : ''}`);
 				return 0;
 			}
