@@ -13,14 +13,17 @@ type Row = [string, string, string, string];
 const CLI = path.resolve('dist/cli.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISS');
-const SETTLE_MS = Number(process.env['BENCH_SETTLE_MS'] ?? 10_000);
+// V8's memory reducer runs a few GCs in each process in the ~30 s after its start: not idle cost.
+const SETTLE_MS = Number(process.env['BENCH_SETTLE_MS'] ?? 30_000);
+/** Answers this far apart: each return measures one wake, not a queue of 200 back-to-back commits. */
+const ANSWER_GAP_MS = 25;
 
 export interface IdleResult {
 	waiters: number;
 	idleSeconds: number;
 	/** CPU of all waiters together over the idle span, as a share of one core (%). */
 	cpuPercentOfCore: number;
-	/** Answer committed to process exit, per waiter (ms). */
+	/** Answer committed to process exit, per waiter (ms); answers ANSWER_GAP_MS apart. */
 	returnP50Ms: number;
 	returnMaxMs: number;
 	exitedOk: number;
@@ -79,6 +82,7 @@ export async function measureIdleWaiters(dir: string, count: number, idleSeconds
 		for (const id of ids) {
 			forum.dispatch({type: 'answer', threadId: id, body: 'go', actor: {type: 'human', name: 'ops'}});
 			answeredAt.push(performance.now());
+			await sleep(ANSWER_GAP_MS);
 		}
 		const done = await Promise.all(exits);
 		const returns = done.map((exit, index) => exit.at - answeredAt[index]!);
@@ -106,7 +110,7 @@ export async function run(dir: string): Promise<{results: unknown; rows: Row[]}>
 		const worst = Math.max(...results.map((r) => r.returnMaxMs));
 		const ok = results.every((r) => r.exitedOk === r.waiters);
 		rows.push([`${count} idle \`wait\` processes, CPU over 10 s (median of ${results.length})`, `${cpu} % of one core`, '≤ 5 %', verdict(cpu <= 5)]);
-		rows.push([`  same, answer → each returns (max of ${results.length})`, `${worst} ms (p50 ${median(results.map((r) => r.returnP50Ms))} ms)${ok ? '' : ' — some failed'}`, '≤ 1000 ms', verdict(ok && worst <= 1000)]);
+		rows.push([`  same, answer → each returns (answers ${ANSWER_GAP_MS} ms apart; max of ${results.length})`, `${worst} ms (p50 ${median(results.map((r) => r.returnP50Ms))} ms)${ok ? '' : ' — some failed'}`, '≤ 1000 ms', verdict(ok && worst <= 1000)]);
 	}
 	return {results: runs, rows};
 }
