@@ -60,7 +60,7 @@ try {
 			rows.push([`  same, per CPU-second / CPU p99`, `${r.cpuPerSecond}/CPU-s, CPU p99 ${r.cpuP99Ms} ms`, 'report', '']);
 		}
 	}
-	for (const extra of ['dash', 'dash-first-key', 'relay']) {
+	for (const extra of ['dash', 'dash-first-key', 'relay', 'history', 'idle-waiters', 'rebuild']) {
 		if (!wanted(extra)) continue;
 		const file = path.resolve('bench', `${extra}.ts`);
 		if (!fs.existsSync(file)) continue;

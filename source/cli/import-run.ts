@@ -9,6 +9,7 @@ import {safeLine} from '../text/safe-text.js';
 import type {Context} from './context.js';
 import {defaultDbPath, FORUM_DB_PATH} from './database-path.js';
 import {integerFlag, requiredFlag, usage} from './flags.js';
+import {progressBar} from './progress.js';
 
 function samePath(a: string, b: string): boolean {
 	const real = (file: string) => {
@@ -42,7 +43,13 @@ export async function runImport(context: Context): Promise<number> {
 			throw error;
 		}
 		try {
-			const summary = service.importOriginal(source, {batchSize});
+			const bar = progressBar('import');
+			let summary: ImportSummary;
+			try {
+				summary = service.importOriginal(source, {batchSize, onBatch: (progress) => bar.update(progress.read, Math.max(progress.read, progress.last))});
+			} finally {
+				bar.end();
+			}
 			if (context.json) context.printJson({...summary, has_forum: source.hasForum});
 			else context.print(describe(summary, source.hasForum));
 			return 0;

@@ -96,16 +96,22 @@ export function DashApp(props: DashAppProps) {
 	const now = client.now();
 
 	// The queue per filter and order, rebuilt when the data changes or a thread crosses its SLA: a cache, not state.
-	const cache = useRef<{filter: string; order: OrderId; revision: number; queue: Queue; at: number} | undefined>(undefined);
+	const cache = useRef<{filter: string; order: OrderId; revision: number; closedCount: number; queue: Queue; at: number} | undefined>(undefined);
 	const queueFor = useCallback(
 		(filter: string, order: OrderId): Queue => {
 			const known = cache.current;
 			const at = client.now();
-			const fresh = known && known.filter === filter && known.order === order && known.revision === feed.revision() && Date.parse(at) < known.queue.nextEscalationAt;
+			const fresh =
+				known &&
+				known.filter === filter &&
+				known.order === order &&
+				known.revision === feed.revision() &&
+				known.closedCount === feed.closedCount &&
+				Date.parse(at) < known.queue.nextEscalationAt;
 			// The blocked-cost order moves with the clock (a minute at a time, as WAIT does).
 			if (fresh && (order !== 'blocked' || Date.parse(at) - known.at < 60_000)) return known.queue;
-			const queue = buildQueue({threads: feed.threads.values(), seen: feed.seen, me: operator.name, now: at, sla: client.sla, filter, order});
-			cache.current = {filter, order, revision: feed.revision(), queue, at: Date.parse(at)};
+			const queue = buildQueue({threads: feed.threads.values(), seen: feed.seen, me: operator.name, now: at, sla: client.sla, filter, order, closedCount: feed.closedCount});
+			cache.current = {filter, order, revision: feed.revision(), closedCount: feed.closedCount, queue, at: Date.parse(at)};
 			return queue;
 		},
 		[client, feed, operator.name],
@@ -295,6 +301,15 @@ export function DashApp(props: DashAppProps) {
 
 	// The data changed: the cursor stays on its thread (or moves on after an answer or a close).
 	useEffect(() => apply.current({type: 'queueChanged'}), [queue]);
+
+	// The Closed section holds pages of the history: the next one loads while the cursor nears the last row loaded
+	// (not under a filter, which would page in the whole history looking for matches).
+	const sectionId = SECTIONS[state.sectionIndex]!.id;
+	const loadedRows = queue.sections[sectionId].length;
+	const pageIn = sectionId === 'closed' && filterOf(state) === '' && feed.closedMore && cursor.index + 2 * cursor.listHeight >= loadedRows;
+	useEffect(() => {
+		if (pageIn) feed.loadMoreClosed();
+	}, [pageIn, loadedRows, feed]);
 
 	useBell(queue.escalationKeys, props.bell);
 	useEscalation({

@@ -69,6 +69,11 @@ export interface QueueInput {
 	 * priority weight, highest first; newest: asked most recently first; updated: most recently updated first.
 	 */
 	order?: OrderId;
+	/**
+	 * Closed threads in the forum when `threads` holds only a page of them (the stats
+	 * projection's count): the header and the Closed tab show it. Default: those in `threads`.
+	 */
+	closedCount?: number;
 }
 
 export interface Queue {
@@ -179,6 +184,12 @@ export function buildQueue(input: QueueInput): Queue {
 	const lists = SECTIONS.map((section) => sections[section.id]);
 	for (const {entry, mine} of keyed) {
 		for (let i = 0; i < SECTIONS.length; i++) if (SECTIONS[i]!.includes(entry.thread, mine, entry.snoozed)) lists[i]!.push(entry);
+	}
+	// Closed is history, newest first: the order its pages come in (store: `recent`), so a page loaded on scroll goes below.
+	sections.closed.sort((a, b) => (a.thread.updatedAt === b.thread.updatedAt ? (a.thread.id < b.thread.id ? 1 : -1) : a.thread.updatedAt < b.thread.updatedAt ? 1 : -1));
+	if (input.closedCount !== undefined && input.closedCount > stateCounts.closed) {
+		total += input.closedCount - stateCounts.closed;
+		stateCounts.closed = input.closedCount;
 	}
 	for (const priority of PRIORITIES) {
 		const since = oldest[priority];

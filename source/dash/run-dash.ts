@@ -64,7 +64,7 @@ const positive = (value: number | undefined) => (value !== undefined && Number.i
 /** One frame of the queue as plain text: what `--once` prints (no key hints: nothing reads keys). */
 export async function onceFrame(client: ForumClient, snapshot: Snapshot, operator: Actor, size: {columns: number; rows: number}): Promise<string> {
 	const now = client.now();
-	const queue = buildQueue({threads: snapshot.threads.values(), seen: snapshot.seen, me: operator.name, now, sla: client.sla, filter: ''});
+	const queue = buildQueue({threads: snapshot.threads.values(), seen: snapshot.seen, me: operator.name, now, sla: client.sla, filter: '', closedCount: snapshot.closedCount});
 	const selectedId = queue.sections.needs_human[0]?.thread.id;
 	const lines = buildFrame({
 		...size,
@@ -189,7 +189,7 @@ async function runLive(options: DashOptions, client: ForumClient, snapshot: Snap
 		if (demo) stops.push(startSimulation(client));
 		const redraw = {clear: () => {}};
 		// The first frame with its preview: no second render while the operator's first key comes in.
-		const first = buildQueue({threads: snapshot.threads.values(), seen: snapshot.seen, me: operator.name, now: client.now(), sla: client.sla, filter: ''}).sections.needs_human[0];
+		const first = buildQueue({threads: snapshot.threads.values(), seen: snapshot.seen, me: operator.name, now: client.now(), sla: client.sla, filter: '', closedCount: snapshot.closedCount}).sections.needs_human[0];
 		const initialDetail = first ? await client.getThread(first.thread.id) : undefined;
 		const instance = renderDash(
 			{

@@ -1,13 +1,16 @@
 /**
  * The dashboard's data source: a snapshot kept live by the client's feed. Each batch of
- * events refetches only the threads it touched, so 10k threads cost nothing at idle.
+ * events refetches only the threads it touched, so 10k threads cost nothing at idle. It holds
+ * the open threads, the closed ones it has paged in (newest first, CLOSED_PAGE at a time, as
+ * the Closed section scrolls), and the closed count kept from the stats projection: memory
+ * follows the queue, not the history.
  */
 import {useCallback, useEffect, useRef, useState} from 'react';
 import {describeBadEvent} from '../forum/event-shape.js';
 import type {Thread} from '../forum/types.js';
 import type {ForumClient} from '../service/client.js';
 import {describeError, isDatabaseLocked} from './patient-dispatch.js';
-import type {Snapshot} from './snapshot.js';
+import {CLOSED_PAGE, OPEN_STATES, type Snapshot} from './snapshot.js';
 
 export interface ForumFeed {
 	/** Mutated in place; `version` changes whenever it does. */
@@ -25,6 +28,12 @@ export interface ForumFeed {
 	markSeen(thread: Thread): void;
 	/** Refetch threads now (after this process's own dispatch, without waiting for the feed). */
 	refresh(threadIds: readonly string[]): Promise<void>;
+	/** Closed threads in the forum (stats projection, kept live), loaded or not. */
+	closedCount: number;
+	/** More closed threads than are loaded: `loadMoreClosed` fetches the next page. */
+	closedMore: boolean;
+	/** Load the next page of closed threads (older than the oldest loaded); one at a time. */
+	loadMoreClosed(): void;
 }
 
 export interface UseForumOptions {
@@ -52,18 +61,28 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 	const [warning, setWarning] = useState<string | undefined>(undefined);
 	// One refetch at a time, in order: an older answer never overwrites a newer one.
 	const chain = useRef<Promise<void>>(Promise.resolve());
+	/**
+	 * Closed threads: the count at `since` plus the closes seen after it, and the paging keyset
+	 * (the oldest closed thread a page brought). `more` is false once a page came back short.
+	 */
+	const closed = useRef({count: initial.closedCount, since: initial.sequence, before: undefined as {updatedAt: string; id: string} | undefined, more: initial.closedCount > 0, loading: false});
+	const [, setClosedVersion] = useState(0);
 
 	/** Fetch threads and keep the newer copy of each; queued so answers apply in order. */
 	const merge = useCallback(
-		(fetch: () => Promise<Thread[]>): Promise<void> => {
+		(fetch: () => Promise<Thread[]>, after?: (fetched: Thread[]) => void): Promise<void> => {
 			const run = async () => {
 				let changed = false;
-				for (const thread of await fetch()) {
+				const fetched = await fetch();
+				for (const thread of fetched) {
 					const known = threads.get(thread.id);
 					if (known && known.lastSequence >= thread.lastSequence) continue;
+					// A close the count does not hold yet: a thread open when counted, or opened since.
+					if (thread.state === 'closed' && (known ? known.state !== 'closed' : thread.lastSequence > closed.current.since)) closed.current.count += 1;
 					threads.set(thread.id, thread);
 					changed = true;
 				}
+				after?.(fetched);
 				if (changed) setVersion((v) => v + 1);
 			};
 			chain.current = chain.current.then(run).catch((error: unknown) => setFeedError(describe(error)));
@@ -72,17 +91,41 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 		[threads, setVersion],
 	);
 
+	const loadMoreClosed = useCallback(() => {
+		const page = closed.current;
+		if (page.loading || !page.more) return;
+		page.loading = true;
+		const ask = page;
+		void merge(
+			async () => {
+				const found = await client.listThreads({states: ['closed'], recent: true, before: ask.before, limit: CLOSED_PAGE});
+				// Their seen marks too: the snapshot brought those of open threads only.
+				if (found.length > 0) for (const [id, sequence] of await client.seenCursors(viewer, {threadIds: found.map((thread) => thread.id)})) seen.set(id, sequence);
+				return found;
+			},
+			(found) => {
+				if (closed.current !== ask) return;
+				const last = found.at(-1);
+				if (last) ask.before = {updatedAt: last.updatedAt, id: last.id};
+				ask.more = found.length >= CLOSED_PAGE;
+			},
+		).finally(() => {
+			ask.loading = false;
+			setClosedVersion((v) => v + 1);
+		});
+	}, [client, merge, seen, viewer]);
+
 	const refresh = useCallback(
 		(threadIds: readonly string[]) => merge(async () => (threadIds.length === 0 ? [] : client.listThreads({threadIds}))),
 		[client, merge],
 	);
 
-	// Closed threads after the first frame, when the snapshot left them out.
+	// The first page of closed threads after the first frame, when the snapshot left them out.
 	useEffect(() => {
 		if (!initial.closedPending) return;
-		const timer = setTimeout(() => void merge(() => client.listThreads({states: ['closed']})), 0);
+		const timer = setTimeout(loadMoreClosed, 0);
 		return () => clearTimeout(timer);
-	}, [client, initial.closedPending, merge]);
+	}, [initial.closedPending, loadMoreClosed]);
 
 	useEffect(() => {
 		let live = true;
@@ -120,7 +163,11 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 			if (code === 'database_replaced' || code === 'view_reloaded') {
 				threads.clear();
 				setVersion((v) => v + 1);
-				void merge(() => client.listThreads({}));
+				void merge(async () => {
+					const status = await client.status();
+					closed.current = {count: status.counts.closed, since: status.lastSequence, before: undefined, more: status.counts.closed > 0, loading: false};
+					return client.listThreads({states: OPEN_STATES});
+				}).then(loadMoreClosed);
 			}
 		});
 		const offWarning = client.onWarning((bad) => {
@@ -133,7 +180,7 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 			offError();
 			offWarning();
 		};
-	}, [client, initial.sequence, refresh, merge, threads]);
+	}, [client, initial.sequence, refresh, merge, threads, loadMoreClosed]);
 
 	const markSeen = useCallback(
 		(thread: Thread) => {
@@ -154,5 +201,18 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 	);
 
 	const currentRevision = useCallback(() => revision.current, []);
-	return {threads, seen, version, revision: currentRevision, lastSequence, feedError, warning, markSeen, refresh};
+	return {
+		threads,
+		seen,
+		version,
+		revision: currentRevision,
+		lastSequence,
+		feedError,
+		warning,
+		markSeen,
+		refresh,
+		closedCount: closed.current.count,
+		closedMore: closed.current.more,
+		loadMoreClosed,
+	};
 }

@@ -34,8 +34,8 @@ export interface ForumClient {
 	lastSequence(): Promise<number>;
 	/** Per-viewer read cursors (viewer state, not forum events): mark a thread seen up to a sequence. */
 	markSeen(threadId: string, viewer: string, sequence: number): Promise<void>;
-	/** Last-seen sequence per thread for `viewer`. */
-	seenCursors(viewer: string): Promise<Map<string, number>>;
+	/** Last-seen sequence per thread for `viewer`: of every thread, of `threadIds`, or with `open` of open threads only. */
+	seenCursors(viewer: string, options?: {threadIds?: readonly string[]; open?: boolean}): Promise<Map<string, number>>;
 	/** New events as they commit, after `after` (default: the current last sequence). Returns unsubscribe. */
 	subscribe(listener: FeedListener, options?: {after?: number; filter?: EventFilter}): () => void;
 	/** Errors from the live feed (locked database, lost connection); the client keeps going. */
@@ -60,7 +60,7 @@ export function localClient(service: ForumService): ForumClient {
 		status: async (filter) => service.status(filter),
 		lastSequence: async () => service.lastSequence(),
 		markSeen: async (threadId, viewer, sequence) => service.markSeen(threadId, viewer, sequence),
-		seenCursors: async (viewer) => service.seenCursors(viewer),
+		seenCursors: async (viewer, options) => service.seenCursors(viewer, options),
 		subscribe: (listener, options) => service.subscribe(listener, options),
 		onError: (listener) => service.onError(listener),
 		onWarning: (listener) => service.onWarning(listener),

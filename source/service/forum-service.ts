@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto';
 import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
-import {decide, isEscalated, compareQueue, type SlaRule} from '../forum/rules.js';
+import {decide, type SlaRule} from '../forum/rules.js';
 import {decisionHeadline, decisionOf} from '../forum/answers.js';
 import {jaccard, SIMILAR_THRESHOLD, wordSet} from '../forum/similar.js';
 
@@ -16,7 +16,7 @@ import {THREAD_STATES} from '../forum/types.js';
 import {defaultPolicy, type Policy} from '../policy/policy.js';
 import {checkAgentPane} from '../forum/validate.js';
 import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
-import {rebuildProjections, verifyProjections} from '../store/rebuild.js';
+import {rebuildProjections, verifyProjections, type ProgressListener, type RebuildOptions} from '../store/rebuild.js';
 import {backupDatabase, type BackupResult} from '../store/backup.js';
 import type {OriginalDatabase} from '../store/original.js';
 import {importOriginal, type ImportOptions, type ImportSummary} from './import.js';
@@ -24,6 +24,7 @@ import type {SignedCommandRecord} from '../store/meta.js';
 import type {ProjectionSnapshot} from '../store/snapshot.js';
 import {checkIdentity, describeChange, headerMark, identityOf, setAsideStaleWal, type FileIdentity} from './file-identity.js';
 import {newCommandId, newEventId, newThreadId} from './ids.js';
+import {watchCommits, type CommitSignal, type CommitWatch} from './commit-watch.js';
 
 /** A command before dispatch fills in what the caller may omit. */
 export type CommandInput = CommandBody & {commandId?: string; actor: Actor; ifVersion?: number};
@@ -65,13 +66,19 @@ export interface SimilarAnswer {
 export interface ListFilter extends ThreadFilter {
 	/** Put escalated threads first (the dashboard's order); `list` sorts by priority then wait. */
 	escalatedFirst?: boolean;
+	/** Newest first (updated_at, then id, descending): the Closed section's pages, with `before` as the keyset. */
+	recent?: boolean;
 	limit?: number;
 }
+
+/** How many escalated threads `status` returns in full (the count is exact); the CLI says how many more. */
+export const STATUS_ESCALATED_LIMIT = 100;
 
 export interface ForumStatus {
 	total: number;
 	counts: Record<ThreadState, number>;
 	escalations: number;
+	/** The first escalated threads in queue order, at most STATUS_ESCALATED_LIMIT (`escalations` counts them all). */
 	escalated: Thread[];
 	lastSequence: number;
 	/** A remote view that cannot be complete says why; counts may then be short. */
@@ -84,7 +91,11 @@ export interface ServiceOptions {
 	policy?: Policy;
 	/** The clock; tests pass a fixed one. */
 	clock?: () => Date;
-	/** How often to look for commits by other processes, in ms. Default 50. */
+	/**
+	 * How often to look for commits by other processes besides the file watch that wakes this
+	 * process on each one (commit-watch.ts), in ms: the fallback for filesystems that send no
+	 * notifications. Default 1000; 100 while the directory cannot be watched at all.
+	 */
 	pollMs?: number;
 	/**
 	 * The reference clock a writer's clock is checked against (ms). Default: the database
@@ -142,7 +153,8 @@ export class ForumService {
 	private currentStore: ForumStore;
 	readonly policy: Policy;
 	readonly clock: () => Date;
-	private readonly pollMs: number;
+	private readonly pollMs: number | undefined;
+	private commitWatch: CommitWatch | undefined;
 	private readonly emitter = new EventEmitter();
 	private timer: NodeJS.Timeout | undefined;
 	private walTimer: NodeJS.Timeout | undefined;
@@ -171,7 +183,7 @@ export class ForumService {
 	constructor(options: ServiceOptions) {
 		this.policy = options.policy ?? defaultPolicy();
 		this.clock = options.clock ?? (() => new Date());
-		this.pollMs = options.pollMs ?? 50;
+		this.pollMs = options.pollMs;
 		this.reference = options.referenceClock ?? (options.clock || options.db === ':memory:' ? undefined : storageClock(options.db));
 		this.storeOptions = {create: options.create, busyTimeoutMs: options.busyTimeoutMs};
 		this.currentStore = options.store ? this.watchWarnings(options.store) : this.openStore(options.db);
@@ -444,7 +456,7 @@ export class ForumService {
 	getThread(threadId: string): ThreadDetail | undefined {
 		const thread = this.#store.read(() => this.#store.loadThread(threadId));
 		if (!thread) return undefined;
-		const [opened] = this.#store.eventsAfter(0, {threadId, types: ['forum.thread.opened']}, 1);
+		const opened = this.#store.openedEvent(threadId);
 		return {
 			thread,
 			// An extra field of the opened event: one that does not fit (hand-edited, hostile) is ignored, never used in a tmux call.
@@ -490,6 +502,7 @@ export class ForumService {
 	listThreads(filter: ListFilter = {}): Thread[] {
 		// The SLA pass's pages need no order: the first `limit` due threads, without sorting them all.
 		if (filter.escalationDue && !filter.escalatedFirst) return this.#store.threads(filter, {top: filter.limit});
+		if (filter.recent) return this.#store.threads(filter, {recent: true, top: filter.limit});
 		if (!filter.escalatedFirst) return this.#store.threads(filter, {ordered: true, top: filter.limit});
 		// Escalation depends on the clock: the SQL order is given the time and SLA to judge it by.
 		return this.#store.threads(filter, {escalation: {now: this.now(), sla: this.sla}, top: filter.limit});
@@ -503,37 +516,44 @@ export class ForumService {
 		return this.#store.lastSequence();
 	}
 
+	/** Counts by state (forum_thread_stats) and escalations (counted and cut in SQL), all as of one sequence. */
 	status(filter: {ticket?: string; runId?: string} = {}): ForumStatus {
-		const byState = this.#store.stateCounts(filter);
-		const counts = Object.fromEntries(THREAD_STATES.map((state) => [state, byState.get(state) ?? 0])) as Record<ThreadState, number>;
-		const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-		const now = this.now();
-		const escalated = this.#store
-			.threads({...filter, states: ['new', 'waiting_human']})
-			.filter((thread) => isEscalated(thread, now, this.sla))
-			.sort((a, b) => compareQueue(a, b, now, this.sla));
-		return {total, counts, escalations: escalated.length, escalated, lastSequence: this.#store.lastSequence()};
+		const escalation = {now: this.now(), sla: this.sla};
+		// One read transaction: the counts, the escalations and lastSequence describe the same moment.
+		return this.#store.read(() =>
+			this.#store.db
+				.transaction((): ForumStatus => {
+					const byState = this.#store.stateCounts(filter);
+					const counts = Object.fromEntries(THREAD_STATES.map((state) => [state, byState.get(state) ?? 0])) as Record<ThreadState, number>;
+					const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+					const escalations = this.#store.escalationCount(filter, escalation);
+					const escalated = this.#store.threads({...filter, escalated: escalation}, {escalation, top: STATUS_ESCALATED_LIMIT});
+					return {total, counts, escalations, escalated, lastSequence: this.#store.lastSequence()};
+				})
+				.deferred(),
+		);
 	}
 
 	markSeen(threadId: string, viewer: string, sequence: number): void {
 		this.#store.markSeen(threadId, viewer, sequence);
 	}
 
-	seenCursors(viewer: string): Map<string, number> {
-		return this.#store.seenCursors(viewer);
+	seenCursors(viewer: string, options?: {threadIds?: readonly string[]; open?: boolean}): Map<string, number> {
+		return this.#store.seenCursors(viewer, options);
 	}
 
-	rebuild(): ReturnType<typeof rebuildProjections> {
-		return rebuildProjections(this.#store);
+	/** Replay every event into new projections in short batches (writers go on between them), then swap them in. */
+	rebuild(options: RebuildOptions = {}): ReturnType<typeof rebuildProjections> {
+		return rebuildProjections(this.#store, options);
 	}
 
-	verify(): ReturnType<typeof verifyProjections> {
-		return verifyProjections(this.#store);
+	verify(options: {onProgress?: ProgressListener} = {}): ReturnType<typeof verifyProjections> {
+		return verifyProjections(this.#store, options);
 	}
 
 	/**
 	 * Call `listener` with every batch of events after `after` as they commit, from this
-	 * process (at once) or others (polled via PRAGMA data_version). Returns unsubscribe.
+	 * process (at once) or others (woken by a watch on the database's files, checked by PRAGMA data_version). Returns unsubscribe.
 	 */
 	subscribe(listener: FeedListener, options: {after?: number; filter?: EventFilter} = {}): () => void {
 		let cursor = options.after ?? this.#store.lastSequence();
@@ -606,29 +626,51 @@ export class ForumService {
 		this.walTimer.unref();
 	}
 
+	/**
+	 * Has another process committed? Then tell the feed. Run on every file notification and by
+	 * the fallback timer; `commit` (only the -wal changed) skips the file-identity check, which the
+	 * timer and any notification about the database file itself still make.
+	 */
+	private checkForCommits(signal: CommitSignal | 'timer' = 'timer'): void {
+		try {
+			if (signal !== 'commit' && this.fileProblem()) return;
+			if (signal === 'commit' && this.replaced) return;
+			const version = this.#store.dataVersion();
+			if (version === this.seenVersion) return;
+			this.seenVersion = version;
+			const last = this.#store.lastSequence();
+			if (last !== this.feedCursor) {
+				this.feedCursor = last;
+				this.emitter.emit('change');
+			}
+		} catch (error) {
+			this.fail(error);
+		}
+	}
+
+	/** Wake on commit (a watch on the database's directory), with a slow data_version check as the fallback. */
 	private startPolling(): void {
 		if (this.timer) return;
 		this.seenVersion = this.#store.dataVersion();
 		this.feedCursor = this.#store.lastSequence();
+		const file = this.#store.file;
+		const watching = file !== ':memory:';
+		if (watching) this.commitWatch = watchCommits(file, (signal) => this.checkForCommits(signal));
+		const every = this.pollMs ?? (this.commitWatch?.active ? 1000 : 100);
 		this.timer = setInterval(() => {
-			try {
-				if (this.fileProblem()) return;
-				const version = this.#store.dataVersion();
-				if (version === this.seenVersion) return;
-				this.seenVersion = version;
-				const last = this.#store.lastSequence();
-				if (last !== this.feedCursor) {
-					this.feedCursor = last;
-					this.emitter.emit('change');
-				}
-			} catch (error) {
-				this.fail(error);
+			// A watch that broke (its directory was removed and is back): set it up again.
+			if (watching && !this.commitWatch?.active) {
+				this.commitWatch?.close();
+				this.commitWatch = watchCommits(file, (signal) => this.checkForCommits(signal));
 			}
-		}, this.pollMs);
+			this.checkForCommits();
+		}, every);
 	}
 
 	private stopPolling(): void {
 		if (this.timer) clearInterval(this.timer);
 		this.timer = undefined;
+		this.commitWatch?.close();
+		this.commitWatch = undefined;
 	}
 }

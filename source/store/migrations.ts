@@ -200,6 +200,11 @@ export const MIGRATIONS: readonly Migration[] = [
 		expires_at INTEGER NOT NULL
 	);
 	`,
+	// 7: the Closed section pages newest first (state, updated_at, thread_id) from the index alone,
+	// so the dashboard's cost follows the open queue, not the history.
+	`
+	CREATE INDEX forum_thread_views_by_state_recent ON forum_thread_views(state, updated_at, thread_id);
+	`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,7 +14,18 @@ export interface Projector {
 	apply(event: StoredEvent, before: Thread | undefined): Thread | undefined;
 }
 
-export function createProjector(db: Db): Projector {
+/** The projection tables by name, for writing into a copy of them (`forum_threads` + suffix). */
+const PROJECTION_NAME = /\bforum_(threads|thread_views|posts|assignments|state_transitions|thread_stats)\b/g;
+
+/** `sql` over the projection tables named with `suffix` (a rebuild's new tables). */
+export function withSuffix(sql: string, suffix: string): string {
+	return suffix === '' ? sql : sql.replace(PROJECTION_NAME, (name) => `${name}${suffix}`);
+}
+
+/** A projector over the projection tables, or with `suffix` over copies of them (see rebuild.ts). */
+export function createProjector(source: Db, options: {suffix?: string} = {}): Projector {
+	const suffix = options.suffix ?? '';
+	const db = {prepare: (sql: string) => source.prepare(withSuffix(sql, suffix))} as Pick<Db, 'prepare'>;
 	const loadThread = db.prepare<[string], ThreadRow>(
 		`SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id) WHERE v.thread_id = ?`,
 	);
@@ -140,13 +151,14 @@ export function createProjector(db: Db): Projector {
 }
 
 /** Apply every event of `source` in order to `projector`, skipping bad ones; returns how many were replayed. */
-export function replayEvents(source: Db, projector: Projector, onBad: (bad: BadEvent) => void): number {
+export function replayEvents(source: Db, projector: Projector, onBad: (bad: BadEvent) => void, onPage?: (replayed: number) => void): number {
 	const page = source.prepare<[number, number], EventRow>('SELECT * FROM forum_events WHERE sequence > ? ORDER BY sequence LIMIT ?');
 	let cursor = 0;
 	let count = 0;
 	for (;;) {
 		const rows = page.all(cursor, BATCH);
 		if (rows.length === 0) return count;
+		onPage?.(count);
 		for (const row of rows) {
 			cursor = row.sequence;
 			const decoded = decodeEventRow(row);

@@ -1,7 +1,11 @@
-/** Replay the event log into projections: rebuild in place, or verify against a fresh replay. */
+/** Replay the event log into projections: rebuild beside the live ones and swap, or verify against a fresh replay. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {openDatabase, type Db} from './database.js';
 import {PROJECTION_TABLES} from './migrations.js';
 import {createProjector, replayEvents} from './projection.js';
+import {decodeEventRow, type EventRow} from './rows.js';
 import type {BadEvent} from '../forum/event-shape.js';
 import type {ForumStore} from './store.js';
 
@@ -14,17 +18,132 @@ const KEYS: Record<(typeof PROJECTION_TABLES)[number], string> = {
 	forum_thread_stats: 'ticket, run_id, state',
 };
 
-/** Drop and replay all projections in one transaction; bad events are skipped and warned about. */
-export function rebuildProjections(store: ForumStore): {events: number; skipped: number} {
-	return store.write(() => {
-		for (const table of [...PROJECTION_TABLES].reverse()) store.db.exec(`DELETE FROM ${table}`);
-		let skipped = 0;
-		const events = replayEvents(store.db, store.projector, (bad) => {
-			skipped++;
-			store.warnSkipped(bad);
+/** Progress of a long replay: events done of the total (the total may grow while writers go on). */
+export type ProgressListener = (done: number, total: number) => void;
+
+export interface RebuildOptions {
+	/** Longest a batch holds the write lock, ms (default 50): writers wait at most about this. */
+	batchMs?: number;
+	/**
+	 * Pause between batches with the lock free, ms (default 30). Without it the rebuild takes the
+	 * lock again at once, and a writer sleeping in SQLite's busy handler (retries up to 100 ms
+	 * apart) would keep missing the moment it was free.
+	 */
+	gapMs?: number;
+	onProgress?: ProgressListener;
+}
+
+export interface RebuildResult {
+	events: number;
+	skipped: number;
+	/** The longest this rebuild held the write lock at once, ms. */
+	longestLockMs: number;
+}
+
+/** Sleep without an event loop (rebuild is synchronous, like better-sqlite3). */
+function pause(ms: number): void {
+	if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+const SUFFIX = '__rebuild';
+/** Old projections after the swap, dropped table by table once the new ones are live. */
+const RETIRED = '__retired';
+
+/** Index names alternate between two forms, since the new tables' indexes exist beside the old ones. */
+const otherIndexName = (name: string) => (name.endsWith('__r') ? name.slice(0, -3) : `${name}__r`);
+
+/**
+ * Replay every event into new projection tables beside the live ones, in batches of at most
+ * `batchMs` under the write lock (writers go on between them), then, under one short lock,
+ * replay the events committed meanwhile and swap the new tables in. A write that lands
+ * between batches is in the log, so the catch-up replays it: the result is a full replay.
+ */
+export function rebuildProjections(store: ForumStore, options: RebuildOptions = {}): RebuildResult {
+	const db = store.db;
+	const batchMs = options.batchMs ?? 50;
+	const gapMs = options.gapMs ?? 30;
+	let longestLockMs = 0;
+	/** One write transaction, timed: the figure the rebuild promises to keep small. */
+	const locked = <T>(fn: () => T): T => {
+		const started = performance.now();
+		try {
+			return store.write(fn);
+		} finally {
+			longestLockMs = Math.max(longestLockMs, performance.now() - started);
+		}
+	};
+	const tables = [...PROJECTION_TABLES];
+	// The new tables are filled before their references are: foreign keys are checked by the replay's rules, not here.
+	const foreignKeys = db.pragma('foreign_keys', {simple: true}) as number;
+	db.pragma('foreign_keys = OFF');
+	// A rename must not rewrite other tables' REFERENCES: the new tables take the old names, so they stay right.
+	db.pragma('legacy_alter_table = ON');
+	try {
+		locked(() => {
+			for (const table of tables) {
+				db.exec(`DROP TABLE IF EXISTS ${table}${SUFFIX}`);
+				db.exec(`DROP TABLE IF EXISTS ${table}${RETIRED}`);
+			}
+			for (const table of tables) {
+				const {sql} = db.prepare<[string], {sql: string}>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table)!;
+				// Only the table's own name: its REFERENCES name the live tables, which the new ones become.
+				db.exec(sql.replace(new RegExp(`^CREATE TABLE "?${table}"?`), `CREATE TABLE ${table}${SUFFIX}`));
+				for (const index of db.prepare<[string], {name: string; sql: string}>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`).all(table)) {
+					db.exec(index.sql.replace(new RegExp(`^CREATE (UNIQUE )?INDEX "?${index.name}"? ON "?${table}"?`), (_match, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX ${otherIndexName(index.name)} ON ${table}${SUFFIX}`));
+				}
+			}
 		});
-		return {events, skipped};
-	});
+		const projector = createProjector(db, {suffix: SUFFIX});
+		const page = db.prepare<[number, number], EventRow>('SELECT * FROM forum_events WHERE sequence > ? ORDER BY sequence LIMIT ?');
+		const last = db.prepare<[], {sequence: number | null}>('SELECT MAX(sequence) AS sequence FROM forum_events');
+		let cursor = 0;
+		let events = 0;
+		let skipped = 0;
+		/** Replay events after the cursor until `stopAt` (ms, performance.now) or the log's end; true at the end. */
+		const replay = (stopAt: number): boolean => {
+			for (;;) {
+				const rows = page.all(cursor, 200);
+				for (const row of rows) {
+					cursor = row.sequence;
+					const decoded = decodeEventRow(row);
+					if (!decoded.ok) {
+						skipped++;
+						store.warnSkipped(decoded.bad);
+						continue;
+					}
+					projector.apply(decoded.event, projector.load(decoded.event.thread_id));
+					events++;
+				}
+				if (rows.length < 200) return true;
+				if (performance.now() >= stopAt) return false;
+			}
+		};
+		for (;;) {
+			const done = locked(() => replay(performance.now() + batchMs));
+			options.onProgress?.(events + skipped, Math.max(events + skipped, last.get()?.sequence ?? 0));
+			if (done) break;
+			pause(gapMs);
+		}
+		pause(gapMs);
+		// The swap: what was committed since the last batch, then the new tables take the live names.
+		locked(() => {
+			replay(Number.POSITIVE_INFINITY);
+			for (const table of tables) db.exec(`ALTER TABLE ${table} RENAME TO ${table}${RETIRED}`);
+			for (const table of tables) db.exec(`ALTER TABLE ${table}${SUFFIX} RENAME TO ${table}`);
+		});
+		options.onProgress?.(events + skipped, events + skipped);
+		// The old tables emptied in short batches, then dropped: one DROP of a large table would hold the lock while it frees every page.
+		for (const table of [...tables].reverse()) {
+			const retired = `${table}${RETIRED}`;
+			const chunk = db.prepare(`DELETE FROM ${retired} WHERE rowid IN (SELECT rowid FROM ${retired} LIMIT 2000)`);
+			while (locked(() => chunk.run().changes) > 0) pause(gapMs);
+			locked(() => db.exec(`DROP TABLE ${retired}`));
+		}
+		return {events, skipped, longestLockMs};
+	} finally {
+		db.pragma('legacy_alter_table = OFF');
+		db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+	}
 }
 
 export interface ProjectionDifference {
@@ -52,10 +171,50 @@ function sequenceGaps(db: Db): SequenceGap[] {
 		.all();
 }
 
-function rowsByKey(db: Db, table: string, key: string): Map<string, Record<string, unknown>> {
-	const rows = db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${key}`).all();
+/** SQLite's order of key values: integers by value, text by its UTF-8 bytes (BINARY collation). */
+function compareKeys(a: unknown[], b: unknown[]): number {
+	for (let index = 0; index < a.length; index++) {
+		const x = a[index];
+		const y = b[index];
+		if (x === y) continue;
+		if (x === null || x === undefined) return -1;
+		if (y === null || y === undefined) return 1;
+		if (typeof x === 'number' && typeof y === 'number') return x - y;
+		if (typeof x === 'number') return -1;
+		if (typeof y === 'number') return 1;
+		const order = Buffer.compare(Buffer.from(String(x)), Buffer.from(String(y)));
+		if (order !== 0) return order;
+	}
+	return 0;
+}
+
+/**
+ * The rows of `table` in two databases that differ, walked side by side in key order: memory
+ * stays at one row of each, whatever the size of the forum.
+ */
+function differingRows(expectedDb: Db, actualDb: Db, table: string, key: string, out: ProjectionDifference[]): void {
 	const columns = key.split(', ');
-	return new Map(rows.map((row) => [columns.map((column) => String(row[column])).join('/'), row]));
+	const rows = (db: Db) => db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${key}`).iterate();
+	const expected = rows(expectedDb);
+	const actual = rows(actualDb);
+	const keyOf = (row: Record<string, unknown>) => columns.map((column) => row[column]);
+	const named = (row: Record<string, unknown>) => columns.map((column) => String(row[column])).join('/');
+	let e = expected.next();
+	let a = actual.next();
+	while (!e.done || !a.done) {
+		const order = e.done ? 1 : a.done ? -1 : compareKeys(keyOf(e.value), keyOf(a.value));
+		if (order < 0) {
+			out.push({table, key: named(e.value!), expected: e.value, actual: undefined});
+			e = expected.next();
+		} else if (order > 0) {
+			out.push({table, key: named(a.value!), expected: undefined, actual: a.value});
+			a = actual.next();
+		} else {
+			if (JSON.stringify(e.value) !== JSON.stringify(a.value)) out.push({table, key: named(e.value!), expected: e.value, actual: a.value});
+			e = expected.next();
+			a = actual.next();
+		}
+	}
 }
 
 export interface Verification {
@@ -68,34 +227,33 @@ export interface Verification {
 }
 
 /**
- * Replay all events into a fresh in-memory database and list every projection row that
- * differs, every bad event and every gap in the sequence.
+ * Replay all events into a fresh database (a temporary file: memory stays bounded) and list
+ * every projection row that differs, every bad event and every gap in the sequence.
  */
-export function verifyProjections(store: ForumStore): Verification {
-	const fresh = openDatabase(':memory:');
+export function verifyProjections(store: ForumStore, options: {onProgress?: ProgressListener} = {}): Verification {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metawsm-verify-'));
+	const fresh = openDatabase(path.join(dir, 'replay.db'));
+	fresh.pragma('synchronous = OFF');
 	try {
-		const events = store.read(() => {
+		return store.read(() => {
 			// One read transaction: a consistent snapshot even while writers go on.
-			return store.db.transaction(() => {
-				const badEvents: BadEvent[] = [];
-				const count = replayEvents(store.db, createProjector(fresh), (bad) => badEvents.push(bad));
-				const differences: ProjectionDifference[] = [];
-				for (const table of PROJECTION_TABLES) {
-					const expected = rowsByKey(fresh, table, KEYS[table]);
-					const actual = rowsByKey(store.db, table, KEYS[table]);
-					for (const [key, row] of expected) {
-						const other = actual.get(key);
-						if (!other || JSON.stringify(other) !== JSON.stringify(row)) differences.push({table, key, expected: row, actual: other});
-					}
-					for (const [key, row] of actual) {
-						if (!expected.has(key)) differences.push({table, key, expected: undefined, actual: row});
-					}
-				}
-				return {events: count, differences, badEvents, gaps: sequenceGaps(store.db)};
-			}).deferred();
+			return store.db
+				.transaction(() => {
+					const total = store.lastSequence();
+					const badEvents: BadEvent[] = [];
+					// The fresh file is private: one transaction, no fsync per event.
+					const count = fresh.transaction(() =>
+						replayEvents(store.db, createProjector(fresh), (bad) => badEvents.push(bad), (replayed) => options.onProgress?.(replayed + badEvents.length, total)),
+					)();
+					options.onProgress?.(total, total);
+					const differences: ProjectionDifference[] = [];
+					for (const table of PROJECTION_TABLES) differingRows(fresh, store.db, table, KEYS[table], differences);
+					return {events: count, differences, badEvents, gaps: sequenceGaps(store.db)};
+				})
+				.deferred();
 		});
-		return events;
 	} finally {
 		fresh.close();
+		fs.rmSync(dir, {recursive: true, force: true});
 	}
 }

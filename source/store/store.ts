@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 /** The forum's SQLite store: append events, read projections, keep cursors. Synchronous (better-sqlite3). */
 import {ESCALATING, ESCALATING_PRIORITIES, isEscalated, PRIORITY_RANK, QUEUE_ORDER, slaCutoff, type SlaRule} from '../forum/rules.js';
 import {matchesQuery, type ThreadQuery} from '../forum/filter.js';
-import {PRIORITIES, type AnswerMark, type EventType, type ForumEvent, type StoredEvent, type Thread, type ThreadState} from '../forum/types.js';
+import {PRIORITIES, THREAD_STATES, type AnswerMark, type EventType, type ForumEvent, type StoredEvent, type Thread, type ThreadState} from '../forum/types.js';
 import {explainStorageError, openDatabase, type Db, type OpenOptions} from './database.js';
 import {createProjector, type Projector} from './projection.js';
 import type {BadEvent} from '../forum/event-shape.js';
@@ -15,6 +15,7 @@ export interface EventFilter {
 	ticket?: string;
 	runId?: string;
 	types?: readonly EventType[];
+	commandId?: string;
 }
 
 // THREAD_COLUMNS in order, checked at load so the two cannot drift apart.
@@ -64,6 +65,10 @@ export function queueOrderSql(escalation?: {now: string; sla: SlaRule}): {sql: s
 
 export interface ThreadFilter {
 	states?: readonly ThreadState[];
+	/** Only threads escalated at this time under this SLA (isEscalated, as escalatedSql says it). */
+	escalated?: {now: string; sla: SlaRule};
+	/** Keyset paging of the most-recent order: only threads updated before this one (updated_at, then id). */
+	before?: {updatedAt: string; id: string};
 	/** Only threads past their SLA at this time with no escalation recorded in their current state: the SLA pass's work. */
 	escalationDue?: {now: string; sla: SlaRule};
 	ticket?: string;
@@ -372,6 +377,14 @@ export class ForumStore {
 		return this.readable(this.statements.eventsBetween.all(first, last));
 	}
 
+	/** The event that opened a thread, by the sequence its projection keeps (not a scan of the log's opened events). */
+	openedEvent(threadId: string): StoredEvent | undefined {
+		const rows = this.read(() =>
+			this.db.prepare<[string], EventRow>(`SELECT e.* FROM forum_threads t JOIN forum_events e ON e.sequence = t.opened_sequence WHERE t.thread_id = ?`).all(threadId),
+		);
+		return this.readable(rows)[0];
+	}
+
 	loadThread(threadId: string): Thread | undefined {
 		return this.projector.load(threadId);
 	}
@@ -397,6 +410,7 @@ export class ForumStore {
 			['ticket = ?', filter.ticket],
 			['run_id = ?', filter.runId],
 			['event_type', filter.types],
+			['command_id = ?', filter.commandId],
 		]);
 		const rows = this.read(() => this.db.prepare<(string | number)[], EventRow>(`SELECT * FROM forum_events${where} ORDER BY sequence LIMIT ?`).all(...params, limit));
 		return {events: this.readable(rows), cursor: rows.at(-1)?.sequence ?? cursor, more: rows.length >= limit};
@@ -426,12 +440,11 @@ export class ForumStore {
 		return () => void this.warningListeners.delete(listener);
 	}
 
-	/** Threads matching the filter, unordered (ordering is a rule: see compareQueue). */
 	/**
 	 * Threads matching `filter`. With `top`, only the first `top` in queue order without SLA
 	 * (priority high to low, then least recently updated, then id), sorted and cut in SQL.
 	 */
-	threads(filter: ThreadFilter = {}, options: {ordered?: boolean; escalation?: {now: string; sla: SlaRule}; top?: number} = {}): Thread[] {
+	threads(filter: ThreadFilter = {}, options: {ordered?: boolean; recent?: boolean; escalation?: {now: string; sla: SlaRule}; top?: number} = {}): Thread[] {
 		if (filter.threadIds && filter.threadIds.length === 0) return [];
 		const asked = filter.query?.query;
 		let states = filter.states;
@@ -447,20 +460,31 @@ export class ForumStore {
 		]);
 		let {where} = listed;
 		const params: (string | number)[] = listed.params;
+		const and = (sql: string, values: string[]) => {
+			where = `${where === '' ? ' WHERE' : `${where} AND`} ${sql}`;
+			params.push(...values);
+		};
 		if (filter.escalationDue) {
 			const due = escalatedSql(filter.escalationDue);
-			where = `${where === '' ? ' WHERE' : `${where} AND`} v.escalated_at IS NULL AND ${due.sql}`;
-			params.push(...due.params);
+			and(`v.escalated_at IS NULL AND ${due.sql}`, due.params);
 		}
+		if (filter.escalated) {
+			const escalated = escalatedSql(filter.escalated);
+			and(escalated.sql, escalated.params);
+		}
+		if (filter.before) and('(v.updated_at, v.thread_id) < (?, ?)', [filter.before.updatedAt, filter.before.id]);
 		if (filter.query) {
 			const {clauses, params: values} = querySql(filter.query);
-			if (clauses.length > 0) where = `${where === '' ? ' WHERE' : `${where} AND`} ${clauses.join(' AND ')}`;
-			params.push(...values);
+			if (clauses.length > 0) and(clauses.join(' AND '), values);
 		}
 		// Free words are matched here after SQL, so SQL cannot cut the list short before them.
 		const afterSql = filter.query?.query.words.length ? filter.query : undefined;
-		// The queue order (QUEUE_ORDER); `list` leaves out the escalation key.
-		const order = options.ordered || options.escalation ? queueOrderSql(options.escalation) : undefined;
+		// The queue order (QUEUE_ORDER); `list` leaves out the escalation key. `recent`: newest first (index order).
+		const order = options.recent
+			? {sql: 'v.updated_at DESC, v.thread_id DESC', params: []}
+			: options.ordered || options.escalation
+				? queueOrderSql(options.escalation)
+				: undefined;
 		const limit = options.top === undefined ? undefined : Math.max(0, Math.floor(options.top));
 		const top = limit === undefined || afterSql ? '' : ` LIMIT ${limit}`;
 		const sql = `SELECT ${THREAD_COLUMNS} FROM forum_thread_views v JOIN forum_threads t USING (thread_id)${where}${order ? ` ORDER BY ${order.sql}` : ''}${top}`;
@@ -556,13 +580,44 @@ export class ForumStore {
 		return new Map(rows.map((row) => [row.state, row.n]));
 	}
 
+	/** How many threads are escalated at `now` (escalatedSql over the state index: no thread is loaded). */
+	escalationCount(filter: {ticket?: string; runId?: string}, escalation: {now: string; sla: SlaRule}): number {
+		const listed = conditions([
+			['v.ticket = ?', filter.ticket],
+			['v.run_id = ?', filter.runId],
+		]);
+		const escalated = escalatedSql(escalation);
+		const sql = `SELECT COUNT(*) AS n FROM forum_thread_views v${listed.where === '' ? ' WHERE' : `${listed.where} AND`} ${escalated.sql}`;
+		return this.read(() => this.db.prepare<(string | number)[], {n: number}>(sql).get(...listed.params, ...escalated.params)!.n);
+	}
+
 	/** Record that `viewer` has seen `threadId` up to `sequence`; never moves backwards. */
 	markSeen(threadId: string, viewer: string, sequence: number): void {
 		this.write(() => this.statements.markSeen.run(threadId, viewer, sequence));
 	}
 
-	/** Last-seen sequence per thread for one viewer. */
-	seenCursors(viewer: string): Map<string, number> {
+	/**
+	 * Last-seen sequence per thread for one viewer: of every thread, of `threadIds` only, or with
+	 * `open` of the threads not closed (read from the open threads outward: the history costs nothing).
+	 */
+	seenCursors(viewer: string, options: {threadIds?: readonly string[]; open?: boolean} = {}): Map<string, number> {
+		type Row = {thread_id: string; sequence: number};
+		if (options.threadIds) {
+			if (options.threadIds.length === 0) return new Map();
+			const rows: Row[] = [];
+			// In slices: SQLite caps the number of bound parameters.
+			for (let start = 0; start < options.threadIds.length; start += 500) {
+				const ids = options.threadIds.slice(start, start + 500);
+				const sql = `SELECT thread_id, sequence FROM forum_seen WHERE viewer = ? AND thread_id IN (${ids.map(() => '?').join(', ')})`;
+				rows.push(...this.read(() => this.db.prepare<string[], Row>(sql).all(viewer, ...ids)));
+			}
+			return new Map(rows.map((row) => [row.thread_id, row.sequence]));
+		}
+		if (options.open) {
+			const open = THREAD_STATES.filter((state) => state !== 'closed');
+			const sql = `SELECT s.thread_id, s.sequence FROM forum_thread_views v CROSS JOIN forum_seen s ON s.thread_id = v.thread_id AND s.viewer = ? WHERE v.state IN (${quoted(open)})`;
+			return this.read(() => new Map(this.db.prepare<[string], Row>(sql).all(viewer).map((row) => [row.thread_id, row.sequence])));
+		}
 		return this.read(() => new Map(this.statements.seenCursors.all(viewer).map((row) => [row.thread_id, row.sequence])));
 	}
 

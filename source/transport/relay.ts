@@ -362,6 +362,7 @@ export function startRelay(service: ForumService, options: RelayOptions): Relay 
 			if (pending || stopped) continue;
 			// Sleep until a commit, a reconnect, or the idle check; back off while failing.
 			await new Promise<void>((resolve) => {
+				// A reconnect pokes the relay at once (the 'ready' listener); the timer is only the backstop.
 				const timer = setTimeout(done, state === 'connected' ? idleCheckMs : Math.min(100 * failures, 1000));
 				function done() {
 					clearTimeout(timer);

@@ -251,7 +251,7 @@ export async function openRemoteForum(options: RemoteForumOptions): Promise<Remo
 		lastSequence: () => read((r) => r.applied()),
 		// Seen cursors are this viewer's state: kept with the replica, for this session.
 		markSeen: (threadId, viewer, sequence) => read((r) => r.view.markSeen(threadId, viewer, sequence)),
-		seenCursors: (viewer) => read((r) => r.view.seenCursors(viewer)),
+		seenCursors: (viewer, seenOptions) => read((r) => r.view.seenCursors(viewer, seenOptions)),
 		subscribe(listener, subscribeOptions = {}) {
 			const built = ensureReplica();
 			let unsubscribe: (() => void) | undefined;

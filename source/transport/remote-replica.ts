@@ -5,6 +5,9 @@
  * the system of record. It follows serve's epochs (a new epoch: reload from the new snapshot),
  * ignores entries of another forum or epoch, and says `partial` when it cannot be complete.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type {Redis} from 'ioredis';
 import {ForumError} from '../forum/errors.js';
 import type {StoredEvent} from '../forum/types.js';
@@ -61,9 +64,14 @@ export interface Replica {
 export function startReplica(options: ReplicaOptions): Replica {
 	const {redis, policy, emitError} = options;
 	const keys = streamKeys(policy);
-	// The replica's own store: only this module appends to it (the store's replication path).
-	const store = new ForumStore(':memory:');
-	const view = new ForumService({db: ':memory:', policy, clock: options.clock, store});
+	// The replica's own store, on disk in a private temporary directory, not in memory: the view's
+	// memory follows SQLite's page cache, not the forum's history (closed threads, the tailed log).
+	// Only this module appends to it (the store's replication path). Removed on close.
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metawsm-view-'));
+	const store = new ForumStore(path.join(dir, 'view.db'));
+	// A copy rebuilt from Redis on every start: durability buys nothing here.
+	store.db.pragma('synchronous = OFF');
+	const view = new ForumService({db: store.file, policy, clock: options.clock, referenceClock: () => undefined, store});
 	const subscriptions = new Set<Subscription>();
 	const catchUps = new Set<{sequence: number; resolve: () => void}>();
 	/** Last sequence appended to the replica's log (events the snapshot covers included, as history). */
@@ -314,7 +322,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 				catchUps.add(waiting);
 			});
 		},
-		eventsOfCommand: (commandId) => store.eventPage(0, {}, 100_000).events.filter((event) => event.command_id === commandId),
+		eventsOfCommand: (commandId) => store.eventPage(0, {commandId}, 1000).events,
 		subscribe(listener, subscribeOptions) {
 			const subscription: Subscription = {listener, cursor: subscribeOptions.after ?? (ready ? position() : undefined), filter: subscribeOptions.filter ?? {}};
 			subscriptions.add(subscription);
@@ -329,6 +337,7 @@ export function startReplica(options: ReplicaOptions): Replica {
 			(await options.reader.catch(() => undefined))?.disconnect();
 			await running;
 			view.close();
+			fs.rmSync(dir, {recursive: true, force: true});
 		},
 	};
 }

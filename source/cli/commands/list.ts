@@ -70,15 +70,20 @@ Example:
 			runId: stringFlag(flags, 'runId'),
 			...(query ? {query: {query, me, now: forum.now(), sla: forum.sla}} : {}),
 		};
-		const seen = viewer === undefined ? undefined : await forum.seenCursors(viewer);
+		let seen: Map<string, number> | undefined;
 		const unseen = (thread: Thread) => isUnseen(thread, seen?.get(thread.id));
+		// Seen marks of the listed threads only: never every thread the viewer ever opened.
+		const seenOf = async (listed: Thread[]) => (viewer === undefined ? undefined : forum.seenCursors(viewer, {threadIds: listed.map((thread) => thread.id)}));
 		let threads: Thread[];
 		if (unseenOnly) {
 			// Filter before the limit: --limit counts unseen threads.
-			threads = (await forum.listThreads(filter)).filter(unseen);
+			threads = await forum.listThreads(filter);
+			seen = await seenOf(threads);
+			threads = threads.filter(unseen);
 			if (fetch !== undefined) threads = threads.slice(0, fetch);
 		} else {
 			threads = await forum.listThreads({...filter, limit: fetch});
+			seen = await seenOf(threads);
 		}
 		const truncated = limit !== undefined && threads.length > limit;
 		if (truncated) threads = threads.slice(0, limit);

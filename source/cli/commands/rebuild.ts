@@ -1,3 +1,4 @@
+import {progressBar} from '../progress.js';
 import {safeJson, safeLine} from '../../text/safe-text.js';
 import type {CommandSpec} from '../command.js';
 
@@ -6,10 +7,14 @@ export const rebuild: CommandSpec = {
 	summary: 'replay all events into the projections; --verify only compares',
 	usage: `metawsm forum rebuild [--verify]
 
+Replays every event into new projection tables in short batches (at most ~50 ms each under
+the write lock, so agents and the dashboard keep writing meanwhile), then catches up with what
+was written since and swaps the new tables in under one short lock.
 Events that cannot be read (payload_json does not parse, unknown type, wrong payload)
 are skipped with a warning on stderr. --verify replays every event into a fresh
-in-memory database and reports each projection row that differs from the stored one,
+temporary database and reports each projection row that differs from the stored one,
 each bad event and each gap in the sequence (exit 1 if any); it writes nothing.
+On a terminal, stderr shows a progress bar.
 
 Example:
   metawsm forum rebuild --verify`,
@@ -18,12 +23,26 @@ Example:
 		const service = context.openService();
 		try {
 			if (context.flags['verify'] !== true) {
-				const {events, skipped} = service.rebuild();
-				if (context.json) context.printJson({rebuilt: true, events, skipped});
+				const bar = progressBar('rebuild');
+				let result;
+				try {
+					result = service.rebuild({onProgress: bar.update});
+				} finally {
+					bar.end();
+				}
+				const {events, skipped, longestLockMs} = result;
+				if (context.json) context.printJson({rebuilt: true, events, skipped, longest_lock_ms: Math.round(longestLockMs * 10) / 10});
 				else context.print(`rebuilt projections from ${events} events${skipped > 0 ? `; skipped ${skipped} bad events (see rebuild --verify)` : ''}`);
 				return 0;
 			}
-			const {events, differences, badEvents, gaps} = service.verify();
+			const bar = progressBar('verify');
+			let verified;
+			try {
+				verified = service.verify({onProgress: bar.update});
+			} finally {
+				bar.end();
+			}
+			const {events, differences, badEvents, gaps} = verified;
 			const clean = differences.length === 0 && badEvents.length === 0 && gaps.length === 0;
 			if (context.json) {
 				context.printJson({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import {msPastSla, waitedMinutes, type SlaRule} from '../../forum/rules.js';
 import {THREAD_STATES, type Thread} from '../../forum/types.js';
-import type {ForumStatus} from '../../service/forum-service.js';
+import {STATUS_ESCALATED_LIMIT, type ForumStatus} from '../../service/forum-service.js';
 import {threadJson} from '../../service/json.js';
 import {safeLine} from '../../text/safe-text.js';
 import {formatAge} from '../../text/time.js';
@@ -19,7 +19,8 @@ export const status: CommandSpec = {
 	usage: `metawsm forum status [--ticket T] [--run-id R] [--json | --format tmux] [--fail-on-escalation]
 
 Prints the Forum: block (counts by state and escalations), up to ${STATUS_THREAD_LINES} escalated
-threads, and a Guidance: line per escalated thread followed by the command that answers it.
+threads, and a Guidance: line per escalated thread (the first ${STATUS_ESCALATED_LIMIT} in queue order)
+followed by the command that answers it.
 A thread is escalated while it is new or waiting_human and either high/urgent or past its SLA
 (forum.sla.escalation_minutes, per priority: forum.sla.escalation_minutes_by_priority).
 Exits 0; with --fail-on-escalation, exits 1 when any thread is escalated.
@@ -128,7 +129,7 @@ export function formatStatus(report: ForumStatus, now: string, sla: SlaRule, pai
 			`  - thread=${thread.id} state=${paint.state(thread.state)} priority=${paint.priority(thread.priority)} ticket=${safeLine(thread.ticket)} assignee=${assignee} posts=${thread.postsCount} updated_at=${thread.updatedAt} waited=${formatAge(Date.parse(now) - Date.parse(thread.waitingSince))}${past >= 0 ? ` past_sla=${formatAge(past)}` : ''} title=${safeLine(thread.title)}`,
 		);
 	}
-	const more = report.escalated.length - STATUS_THREAD_LINES;
+	const more = report.escalations - STATUS_THREAD_LINES;
 	if (more > 0) lines.push(`  - ... and ${more} more escalated (metawsm forum list --state new,waiting_human)`);
 	if (report.escalated.length > 0) {
 		lines.push('Guidance:');
@@ -136,6 +137,8 @@ export function formatStatus(report: ForumStatus, now: string, sla: SlaRule, pai
 			lines.push(`  - forum thread=${thread.id} state=${paint.state(thread.state)} priority=${paint.priority(thread.priority)} title=${safeLine(thread.title)}`);
 			lines.push(`    ${answerCommand(thread)}`);
 		}
+		const unlisted = report.escalations - report.escalated.length;
+		if (unlisted > 0) lines.push(`  - ... and ${unlisted} more escalated threads (metawsm forum list --state new,waiting_human --limit 0)`);
 	}
 	return lines.join('\n');
 }

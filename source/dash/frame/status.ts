@@ -44,7 +44,8 @@ export function tabs(input: FrameInput): Line {
 	const build = (padded: boolean): Line => {
 		const line: Line = [{text: ' '}];
 		SECTIONS.forEach((section, index) => {
-			const count = input.queue.sections[section.id].length;
+			// Closed holds a page of the history: unfiltered, its tab counts them all (stats projection).
+			const count = section.id === 'closed' && input.filter === '' ? Math.max(input.queue.stateCounts.closed, input.queue.sections.closed.length) : input.queue.sections[section.id].length;
 			const label = `${index + 1} ${section.label} ${count}`;
 			if (index === input.sectionIndex) line.push({text: `[${label}]`, style: 'activeTab'});
 			else line.push({text: padded ? ` ${label} ` : label, style: 'tab'});
