@@ -2,25 +2,26 @@
  * Decisions from the dashboard in a real terminal (tmux 100x30, private socket), handed to an
  * agent blocked on `ask --wait`: Enter then 2 picks a choice; y approves (exit 0); n denies (exit 4).
  */
-import {execFileSync, spawn, spawnSync} from 'node:child_process';
-import fs from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
 import path from 'node:path';
 import {afterAll, afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {ForumService} from '../../source/service/forum-service.js';
 import {CLI, tempDir} from '../helpers/cli.js';
+import {privateTmux} from '../helpers/tmux.js';
 
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const CI = process.env['CI'] === 'true';
 if (!HAS_TMUX && !CI) console.warn('skipping the tmux decision test: tmux is not installed');
 
 const PROMPT = 'dash-test$';
-const SOCKET = `metawsm-decision-${process.pid}`;
+const server = privateTmux('decision');
 const session = `metawsm-decision-${process.pid}`;
 let dir: string;
 let cleanup: () => void;
 let db: string;
 
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
+// The shared private server keeps a session of its own, so killing a test's session never stops it.
+const tmux = server.run;
 const capture = () => tmux('capture-pane', '-p', '-t', session);
 
 async function until(what: string, predicate: (screen: string) => boolean, timeoutMs = 5000): Promise<string> {
@@ -35,8 +36,7 @@ async function until(what: string, predicate: (screen: string) => boolean, timeo
 
 afterAll(() => {
 	if (HAS_TMUX) {
-		spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-		fs.rmSync(path.join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), {force: true});
+		server.kill();
 	}
 });
 

@@ -2,18 +2,20 @@
  * Issue 4's check, in a real terminal: a dashboard on a Redis-only ("remote") configuration
  * sees a thread asked on the serving host by itself, and answers it with `a`.
  */
-import {spawn, spawnSync, execFileSync, type ChildProcess} from 'node:child_process';
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import path from 'node:path';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {CLI, runCli, tempDir} from '../helpers/cli.js';
 import {writeActorsPolicy, writeTestKey} from '../helpers/keys.js';
 import {eventually} from '../transport/fixtures.js';
 import {describeWithRedis, RedisServer} from '../transport/redis-server.js';
+import {privateTmux} from '../helpers/tmux.js';
 
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `metawsm-remote-dash-${process.pid}`;
+const server = privateTmux('remote-dash');
 const SESSION = 'remote-dash';
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
+// The shared private server keeps a session of its own, so killing a test's session never stops it.
+const tmux = server.run;
 const capture = () => tmux('capture-pane', '-p', '-t', SESSION);
 
 describeWithRedis('a remote dashboard over Redis, in tmux', () => {
@@ -41,7 +43,7 @@ describeWithRedis('a remote dashboard over Redis, in tmux', () => {
 	}, 60_000);
 
 	afterAll(async () => {
-		spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+		server.kill();
 		serve?.kill('SIGKILL');
 		await server?.stop();
 		work?.cleanup();

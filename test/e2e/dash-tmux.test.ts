@@ -3,10 +3,10 @@
  * updates by itself; keys act on the database; quitting restores the shell.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {CLI, runCli, tempDir} from '../helpers/cli.js';
+import {privateTmux} from '../helpers/tmux.js';
 
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const CI = process.env['CI'] === 'true';
@@ -21,9 +21,11 @@ let session: string | undefined;
 let counter = 0;
 
 // A private tmux server: other suites' sessions (or a kill-server) never meet ours.
-const SOCKET = `metawsm-dash-${process.pid}`;
+const server = privateTmux('dash');
+const SOCKET = server.name;
 const forum = (args: string[]) => runCli(['forum', ...args, '--db', db]);
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
+// The shared private server keeps a session of its own, so killing a test's session never stops it.
+const tmux = server.run;
 const capture = () => tmux('capture-pane', '-p', '-t', session!);
 const display = (format: string) => tmux('display-message', '-p', '-t', session!, format).trim();
 const keys = (...k: string[]) => tmux('send-keys', '-t', session!, ...k);
@@ -72,8 +74,7 @@ afterEach(() => {
 });
 afterAll(() => {
 	if (HAS_TMUX) {
-		spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-		fs.rmSync(path.join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), {force: true});
+		server.kill();
 	}
 	cleanup();
 });
