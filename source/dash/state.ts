@@ -888,7 +888,8 @@ function onPromptKey(step: Step, prompt: Prompt, name: string, text: string, act
 /** Text into the input at the cursor. A chunk that ends in Enter ("Ship it.\r") is text plus submit. */
 function typeText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, text: string, world: World): Update {
 	// Other line breaks inside a chunk (a multi-line paste) become spaces and never submit.
-	const submits = text.length > 1 && text.endsWith('\r') && !/[\r\n]/.test(text.slice(0, -1));
+	// A lone "\r" is the Enter of a chunk like "z\r": the key that opened the prompt, then Enter.
+	const submits = text.endsWith('\r') && !/[\r\n]/.test(text.slice(0, -1));
 	const clean = typed(submits ? text.slice(0, -1) : text);
 	const next = setText(step, prompt, insertAt(prompt.value, prompt.cursor, clean), world);
 	const current = next.state.prompt;
