@@ -140,7 +140,14 @@ export function DashApp(props: DashAppProps) {
 	useEffect(() => {
 		if (opened) feed.markSeen(opened);
 	}, [opened, feed]);
-	const similar = useSimilar({client, threadId: targetId, version: targetId ? feed.threads.get(targetId)?.lastSequence : undefined});
+	const foundId = useRef<string | undefined>(undefined);
+	const similar = useSimilar({
+		client,
+		threadId: targetId,
+		version: targetId ? feed.threads.get(targetId)?.lastSequence : undefined,
+		foundVersion: foundId.current ? feed.threads.get(foundId.current)?.lastSequence : undefined,
+	});
+	foundId.current = similar?.threadId;
 	// The editor is open (for an answer): others see it like the answer prompt.
 	const [editing, setEditing] = useState<string | undefined>(undefined);
 	const onIt = presenceSpot(state, editing);

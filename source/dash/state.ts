@@ -145,7 +145,7 @@ export interface World {
 	/** The local zone, minutes east of UTC: a snooze `until 14:30` is local time. Default 0. */
 	utcOffsetMinutes?: number;
 	/** The answered thread whose decision `R` reuses for `threadId`, as the preview shows it; undefined when there is none. */
-	similar?: (threadId: string) => {threadId: string; headline: string} | undefined;
+	similar?: (threadId: string) => {threadId: string; headline: string; postId?: string} | undefined;
 }
 
 /** What a write does besides dispatching: its confirmation, and the text to keep if it does not land. */
@@ -649,7 +649,7 @@ function startAction(step: Step, action: Action, thread: Thread | undefined, nam
 			if (!similar) return {state: say(state, `no similar answered thread of ${ticket}'s ticket or agent to reuse (the preview shows one when there is)`, 'info'), effects: []};
 			return write(
 				step,
-				{type: 'answer', threadId: thread.id, body: '', reuses: {threadId: similar.threadId}, actor: world.operator, ifVersion: version},
+				{type: 'answer', threadId: thread.id, body: '', reuses: {threadId: similar.threadId, ...(similar.postId ? {postId: similar.postId} : {})}, actor: world.operator, ifVersion: version},
 				{done: `answered ${ticket} with the earlier decision: ${safeLine(similar.headline.slice(0, 40))}`, leaveDetail: true, movesOn: true},
 				world,
 			);
@@ -888,7 +888,8 @@ function onPromptKey(step: Step, prompt: Prompt, name: string, text: string, act
 /** Text into the input at the cursor. A chunk that ends in Enter ("Ship it.\r") is text plus submit. */
 function typeText(step: Step, prompt: Extract<Prompt, {kind: 'text'}>, text: string, world: World): Update {
 	// Other line breaks inside a chunk (a multi-line paste) become spaces and never submit.
-	const submits = text.length > 1 && text.endsWith('\r') && !/[\r\n]/.test(text.slice(0, -1));
+	// A lone "\r" is the Enter of a chunk like "z\r": the key that opened the prompt, then Enter.
+	const submits = text.endsWith('\r') && !/[\r\n]/.test(text.slice(0, -1));
 	const clean = typed(submits ? text.slice(0, -1) : text);
 	const next = setText(step, prompt, insertAt(prompt.value, prompt.cursor, clean), world);
 	const current = next.state.prompt;

@@ -12,9 +12,11 @@ export interface SimilarOptions {
 	threadId: string | undefined;
 	/** Its version: a new event may answer it (and then there is nothing to reuse). */
 	version: number | undefined;
+	/** The version of the thread found last time: an amendment there changes what `R` would send. */
+	foundVersion?: number | undefined;
 }
 
-export function useSimilar({client, threadId, version}: SimilarOptions): SimilarAnswer | undefined {
+export function useSimilar({client, threadId, version, foundVersion}: SimilarOptions): SimilarAnswer | undefined {
 	const [found, setFound] = useState<{id: string; similar: SimilarAnswer | undefined} | undefined>(undefined);
 	useEffect(() => {
 		if (!threadId) return;
@@ -27,6 +29,6 @@ export function useSimilar({client, threadId, version}: SimilarOptions): Similar
 		return () => {
 			live = false;
 		};
-	}, [client, threadId, version]);
+	}, [client, threadId, version, foundVersion]);
 	return found && found.id === threadId ? found.similar : undefined;
 }

@@ -113,12 +113,17 @@ export function reusedAnswer(
 	thread: Pick<Thread, 'id' | 'ticket' | 'agentName' | 'question'>,
 	earlier: Pick<Thread, 'id' | 'ticket' | 'agentName' | 'question' | 'state' | 'answer'> | undefined,
 	reusesId: string,
+	/** The event id of the decision the operator saw; another one there now is refused. */
+	seenPostId?: string,
 ): {ok: true; fields: {choice?: string; approved?: boolean; body: string}; reuses: {thread_id: string; post_id: string}} | {ok: false; rejection: Rejection} {
 	const refuse = (message: string) => ({ok: false as const, rejection: {code: 'reuse_mismatch' as const, message}});
 	if (!earlier) return refuse(`no thread with id ${reusesId.slice(0, 40)} to reuse the decision of`);
 	if (earlier.id === thread.id) return refuse(`thread ${thread.id} cannot reuse its own decision`);
 	const decision = decisionOf(earlier);
 	if (!decision) return refuse(`thread ${earlier.id} has no decision to reuse`);
+	if (seenPostId !== undefined && seenPostId !== decision.eventId) {
+		return refuse(`thread ${earlier.id}'s decision changed after the preview showed it (now by ${decision.author.type} ${decision.author.name}: ${decisionHeadline(decision).slice(0, 60)}); look at it again`);
+	}
 	if (earlier.ticket !== thread.ticket && earlier.agentName !== thread.agentName) {
 		return refuse(`thread ${earlier.id} is of another ticket and another agent; only a decision of the same ticket or agent is reused`);
 	}

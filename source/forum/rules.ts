@@ -220,7 +220,7 @@ export function decide(thread: Thread | undefined, command: Command, context: De
 			let given = command;
 			let reuses: {thread_id: string; post_id: string} | undefined;
 			if (command.reuses) {
-				const reuse = reusedAnswer(thread, context.reused, command.reuses.threadId);
+				const reuse = reusedAnswer(thread, context.reused, command.reuses.threadId, command.reuses.postId);
 				if (!reuse.ok) return reuse;
 				reuses = reuse.reuses;
 				given = {...command, ...reuse.fields, body: command.body.trim() === '' ? reuse.fields.body : command.body};

@@ -167,8 +167,11 @@ export interface AnswerCommand {
 	amend?: boolean;
 	/** What the operator saw of the agent's pane while answering. */
 	context?: DecisionContext;
-	/** Answer with the decision of an earlier answered thread (same ticket or agent): its id. */
-	reuses?: {threadId: string};
+	/**
+	 * Answer with the decision of an earlier answered thread (same ticket or agent): its id, and
+	 * the event id of the decision the operator saw (refused if it was amended since).
+	 */
+	reuses?: {threadId: string; postId?: string};
 }
 export interface AssignCommand {
 	type: 'assign';

@@ -184,9 +184,9 @@ export function checkCommand(command: Command): Rejection | undefined {
 				checkAnswer(command) ??
 				(command.reuses === undefined
 					? undefined
-					: typeof command.reuses !== 'object' || command.reuses === null || Object.keys(command.reuses).some((key) => key !== 'threadId')
-						? invalid('reuses must name the earlier thread and nothing else: {threadId}')
-						: checkId('reused thread id', command.reuses.threadId))
+					: typeof command.reuses !== 'object' || command.reuses === null || Object.keys(command.reuses).some((key) => key !== 'threadId' && key !== 'postId')
+						? invalid('reuses must name the earlier thread (and the decision seen) and nothing else: {threadId, postId?}')
+						: (checkId('reused thread id', command.reuses.threadId) ?? (command.reuses.postId === undefined ? undefined : checkId('reused decision id', command.reuses.postId))))
 			);
 		case 'snooze':
 			return (

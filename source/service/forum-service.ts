@@ -59,6 +59,8 @@ export interface SimilarAnswer {
 	headline: string;
 	/** When it was answered. */
 	at: string;
+	/** The decision's event id: `R` sends it, so a decision amended since is refused, not reused. */
+	postId?: string;
 	/** Jaccard similarity of the two questions' word sets, 0..1. */
 	score: number;
 }
@@ -482,7 +484,7 @@ export class ForumService {
 			if (!decision) continue;
 			const score = jaccard(mine, this.wordsOf(candidate));
 			if (score < SIMILAR_THRESHOLD || (best && score <= best.score)) continue;
-			best = {threadId: candidate.id, ticket: candidate.ticket, title: candidate.title, headline: decisionHeadline(decision), at: decision.at, score};
+			best = {threadId: candidate.id, ticket: candidate.ticket, title: candidate.title, headline: decisionHeadline(decision), at: decision.at, postId: decision.eventId, score};
 		}
 		return best;
 	}

@@ -40,6 +40,19 @@ describe('keys arriving in one read', () => {
 		await chunk('aShip it.\r', (f) => f.includes('✓ answered Q-1'));
 		expect(forum.other.getThread(id)!.posts.at(-1)!.body).toBe('Ship it.');
 	});
+
+	it('z and Enter in one chunk snooze with the default time (the Enter is not lost in the empty prompt)', async () => {
+		const id = forum.ask('Q-1', 'question 1');
+		dash = await mountDash(forum);
+		await chunk('z\r', (f) => f.includes('✓ snoozed Q-1 until'));
+		expect(forum.other.getThread(id)!.thread.snoozedUntil).not.toBeNull();
+	});
+
+	it('A and Enter in one chunk assign to me', async () => {
+		forum.ask('Q-1', 'question 1');
+		dash = await mountDash(forum);
+		await chunk('A\r', (f) => f.includes('✓ assigned Q-1 to ops'));
+	});
 });
 
 describe('Needs me', () => {

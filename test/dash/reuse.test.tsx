@@ -99,4 +99,28 @@ describe('answer reuse', () => {
 		await dash.waitFor((f) => f.includes('no similar answered thread'));
 		await dash.press(KEYS.enter);
 	});
+
+	it('R is refused when the earlier decision was amended after the preview showed it; the amended decision is not sent', async () => {
+		const earlier = ask('OPS-8', 'May I drop table legacy_users?', 'It has had no reads for 90 days.');
+		answer(earlier, {body: 'No, archive it.'});
+		const again = ask('OPS-8', 'Can I drop the legacy_users table?', 'No reads in the last 90 days.', {agent: 'cleaner'});
+		dash = await mountDash(forum);
+		await dash.waitFor((f) => f.includes('similar, answered') && f.includes('No, archive it.'));
+		const amended = forum.other.dispatch({type: 'answer', threadId: earlier, body: 'Yes, drop it now.', amend: true, actor: BOB});
+		expect(amended.ok).toBe(true);
+		await dash.press('R');
+		await dash.waitFor((f) => f.includes('changed after the preview showed it'));
+		expect(forum.other.getThread(again)!.thread.state).toBe('new');
+	});
+
+	it('the preview follows an amendment of the earlier decision', async () => {
+		const earlier = ask('OPS-9', 'May I drop table legacy_users?', 'It has had no reads for 90 days.');
+		answer(earlier, {body: 'No, archive it.'});
+		ask('OPS-9', 'Can I drop the legacy_users table?', 'No reads in the last 90 days.', {agent: 'cleaner'});
+		dash = await mountDash(forum);
+		await dash.waitFor((f) => f.includes('similar, answered') && f.includes('No, archive it.'));
+		expect(forum.other.dispatch({type: 'answer', threadId: earlier, body: 'Yes, drop it now.', amend: true, actor: BOB}).ok).toBe(true);
+		const frame = await dash.waitFor((f) => f.includes('Yes, drop it now.'));
+		expect(frame).not.toContain('No, archive it.');
+	});
 });

@@ -47,6 +47,12 @@ describe('reusing an earlier decision', () => {
 		expect(reuse).toEqual({ok: true, fields: {body: 'Yes, after a backup.'}, reuses: {thread_id: 't-old', post_id: 'e-old'}});
 	});
 
+	it('refuses when the decision seen (its event id) is no longer the current one: it was amended since', () => {
+		expect(reusedAnswer(makeThread(), decided({}, {}), 't-old', 'e-old').ok).toBe(true);
+		const reuse = reusedAnswer(makeThread(), decided({}, {eventId: 'e-amended', body: 'No, keep it.'}), 't-old', 'e-old');
+		expect(reuse.ok ? 'ok' : reuse.rejection).toMatchObject({code: 'reuse_mismatch', message: expect.stringContaining('changed after the preview showed it (now by operator')});
+	});
+
 	it('takes an approval as an approval', () => {
 		const reuse = reusedAnswer(makeThread({question: {kind: 'approval'}}), decided({question: {kind: 'approval'}}, {kind: 'approval', approved: false, body: ''}), 't-old');
 		expect(reuse.ok && reuse.fields).toEqual({approved: false, body: ''});
