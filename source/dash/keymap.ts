@@ -150,7 +150,7 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['c'], label: 'c', action: 'close', description: 'close (asks; default No)', views: BOTH, hint: 'close'},
 	{keys: ['z'], label: 'z', action: 'snooze', description: 'snooze: out of Needs human until a time (30m, 2h, 1d, 14:30; Enter: 1h) or an agent post', views: BOTH},
 	{keys: ['Z'], label: 'Z', action: 'unsnooze', description: 'end the snooze now (back in Needs human)', views: BOTH},
-	{keys: ['m'], label: 'm', action: 'claim', description: "claim: assign to me with the note \"claimed\" (others see who is on it)", views: BOTH},
+	{keys: ['m'], label: 'm', action: 'claim', description: "claim: assign to me, note \"claimed\" (never one someone holds)", views: BOTH},
 	{keys: ['R'], label: 'R', action: 'reuse', description: 'answer with the similar answered thread\'s decision shown in the preview', views: BOTH},
 	{keys: ['t'], label: 't', action: 'agentPane', description: "show / hide the agent's tmux pane (live) beside its question", views: BOTH},
 	{keys: ['T'], label: 'T', action: 'jumpToPane', description: "jump to the agent's tmux pane (come back: tmux switch-client -l, prefix L)", views: BOTH},

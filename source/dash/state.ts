@@ -637,11 +637,19 @@ function startAction(step: Step, action: Action, thread: Thread | undefined, nam
 		case 'unsnooze':
 			if (!isSnoozed(thread, world.now)) return {state: say(state, `${ticket} is not snoozed`, 'info'), effects: []};
 			return write(step, {type: 'snooze', threadId: thread.id, until: null, note: '', actor: world.operator, ifVersion: version}, {done: `${ticket} is no longer snoozed`}, world);
-		case 'claim':
+		case 'claim': {
+			// A claim never takes a thread from someone else silently: that is a reassignment (A).
+			const holder = thread.assignee;
+			if (holder && holder.type === world.operator.type && holder.name === world.operator.name) return {state: say(state, `${ticket} is already yours`, 'info'), effects: []};
+			if (holder) {
+				const reassign = keyOf('assign', state.view, world.keymap) ?? 'A';
+				return {state: say(state, `${ticket} is assigned to ${holder.type}:${safeLine(holder.name)}; ${reassign} reassigns it (a claim only takes an unassigned thread)`), effects: []};
+			}
 			return (
 				refused(refuseEarly(thread, state, world)) ??
 				write(step, {type: 'assign', threadId: thread.id, assignee: world.operator, note: 'claimed', actor: world.operator, ifVersion: version}, {done: `claimed ${ticket}`}, world)
 			);
+		}
 		case 'reuse': {
 			const early = refused(refuseEarly(thread, state, world, {answering: true}));
 			if (early) return early;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import {EventEmitter} from 'node:events';
 import {ForumError} from '../forum/errors.js';
 import {decide, type SlaRule} from '../forum/rules.js';
-import {decisionHeadline, decisionOf} from '../forum/answers.js';
+import {decisionHeadline, decisionOf, reusedAnswer} from '../forum/answers.js';
 import {jaccard, SIMILAR_THRESHOLD, wordSet} from '../forum/similar.js';
 
 /** How many decided threads of the ticket, and of the agent, a question is compared with. */
@@ -482,6 +482,8 @@ export class ForumService {
 		for (const candidate of this.#store.decidedNear(thread, SIMILAR_CANDIDATES)) {
 			const decision = decisionOf(candidate);
 			if (!decision) continue;
+			// Only a decision R could send: the same kind of question, the same options.
+			if (!reusedAnswer(thread, candidate, candidate.id).ok) continue;
 			const score = jaccard(mine, this.wordsOf(candidate));
 			if (score < SIMILAR_THRESHOLD || (best && score <= best.score)) continue;
 			best = {threadId: candidate.id, ticket: candidate.ticket, title: candidate.title, headline: decisionHeadline(decision), at: decision.at, postId: decision.eventId, score};

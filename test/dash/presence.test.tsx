@@ -157,6 +157,18 @@ describe('m claims a thread', () => {
 		expect(detail.assignments.at(-1)).toMatchObject({note: 'claimed', assignedByName: 'alice'});
 	});
 
+	it('never takes a thread assigned to someone else: it names the holder and the reassign key, and writes nothing', async () => {
+		const id = forum.ask('CL-3', 'Which region?');
+		forum.other.dispatch({type: 'assign', threadId: id, assignee: {type: 'operator', name: 'bob'}, note: 'claimed', actor: {type: 'operator', name: 'bob'}});
+		const before = forum.other.lastSequence();
+		const alice = await mount('alice', 'p-alice');
+		await alice.waitFor((f) => f.includes('CL-3'));
+		await alice.press('m');
+		await alice.waitFor((f) => f.includes('CL-3 is assigned to operator:bob; A reassigns it'));
+		expect(forum.other.lastSequence()).toBe(before);
+		expect(forum.other.getThread(id)!.thread.assignee?.name).toBe('bob');
+	});
+
 	it('is refused as stale when someone else assigned it since', async () => {
 		const id = forum.ask('CL-2', 'Which region?');
 		const alice = await mount('alice', 'p-alice');
