@@ -14,7 +14,7 @@ import {decisionContextOf} from './agent-pane.js';
 import {agentPaneRows, buildFrame, detailMax, frameText, layout, queueRows, type FrameInput} from './frame.js';
 import {KEYMAP, keyName, type KeyBinding} from './keymap.js';
 import {describeError, dispatchPatiently} from './patient-dispatch.js';
-import {buildQueue, SECTIONS, type OrderId, type Queue} from './queue-model.js';
+import {buildQueue, SECTIONS, type OrderId, type Queue, type SectionId} from './queue-model.js';
 import type {Snapshot} from './snapshot.js';
 import {cursorOf, filterOf, initialState, modeOf, update, writeName, type BulkResult, type DashState, type Effect, type Input, type World, type WriteOutcome} from './state.js';
 import {useBell} from './use-bell.js';
@@ -95,23 +95,21 @@ export function DashApp(props: DashAppProps) {
 	// Fresh on every render; the clock renders again only when the frame would change.
 	const now = client.now();
 
-	// The queue per filter and order, rebuilt when the data changes or a thread crosses its SLA: a cache, not state.
-	const cache = useRef<{filter: string; order: OrderId; revision: number; closedCount: number; queue: Queue; at: number} | undefined>(undefined);
+	// The queue per filter and order, rebuilt when the data changes or a thread crosses its SLA: a
+	// cache, not state. A few entries: each section may keep a filter of its own (its tab counts it).
+	const cache = useRef(new Map<string, {revision: number; closedCount: number; queue: Queue; at: number}>());
 	const queueFor = useCallback(
 		(filter: string, order: OrderId): Queue => {
-			const known = cache.current;
+			const slot = `${order}\u0000${filter}`;
+			const known = cache.current.get(slot);
 			const at = client.now();
-			const fresh =
-				known &&
-				known.filter === filter &&
-				known.order === order &&
-				known.revision === feed.revision() &&
-				known.closedCount === feed.closedCount &&
-				Date.parse(at) < known.queue.nextEscalationAt;
+			const fresh = known && known.revision === feed.revision() && known.closedCount === feed.closedCount && Date.parse(at) < known.queue.nextEscalationAt;
 			// The blocked-cost order moves with the clock (a minute at a time, as WAIT does).
 			if (fresh && (order !== 'blocked' || Date.parse(at) - known.at < 60_000)) return known.queue;
 			const queue = buildQueue({threads: feed.threads.values(), seen: feed.seen, me: operator.name, now: at, sla: client.sla, filter, order, closedCount: feed.closedCount});
-			cache.current = {filter, order, revision: feed.revision(), closedCount: feed.closedCount, queue, at: Date.parse(at)};
+			cache.current.delete(slot);
+			if (cache.current.size >= SECTIONS.length + 1) cache.current.delete(cache.current.keys().next().value!);
+			cache.current.set(slot, {revision: feed.revision(), closedCount: feed.closedCount, queue, at: Date.parse(at)});
 			return queue;
 		},
 		[client, feed, operator.name],
@@ -357,6 +355,7 @@ export function DashApp(props: DashAppProps) {
 		help: state.help,
 		prompt: state.prompt,
 		filter: filterOf(state),
+		tabCounts: tabCounts(state, queueFor),
 		order: state.order,
 		notice: state.notice,
 		waiting: state.waiting,
@@ -399,4 +398,19 @@ function presenceSpot(state: DashState, editing: string | undefined): {threadId:
 /** Mount the dashboard on a real terminal. */
 export function renderDash(props: DashAppProps, options: RenderOptions): Instance {
 	return render(<DashApp {...props} />, options);
+}
+
+/**
+ * Each tab counts its own section under that section's own filter (not the one in view). An
+ * unfiltered Closed counts them all (the stats projection), not only the pages loaded.
+ */
+function tabCounts(state: DashState, queueFor: (filter: string, order: OrderId) => Queue): Record<SectionId, number> {
+	return Object.fromEntries(
+		SECTIONS.map(({id}) => {
+			const filter = state.filters[id] ?? '';
+			const queue = queueFor(filter, state.order);
+			const shown = queue.sections[id].length;
+			return [id, id === 'closed' && filter === '' ? Math.max(queue.stateCounts.closed, shown) : shown];
+		}),
+	) as Record<SectionId, number>;
 }

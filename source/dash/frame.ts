@@ -8,7 +8,7 @@ import type {SlaRule} from '../forum/rules.js';
 import type {Thread} from '../forum/types.js';
 import type {SourceInfo} from '../service/client.js';
 import type {SimilarAnswer, ThreadDetail} from '../service/forum-service.js';
-import {SECTIONS, type OrderId, type Queue} from './queue-model.js';
+import {SECTIONS, type OrderId, type Queue, type SectionId} from './queue-model.js';
 import type {Notice, Prompt, Running, Waiting} from './state.js';
 import {truncate} from './text-fit.js';
 import {keyOf, type KeyBinding, type View} from './keymap.js';
@@ -68,6 +68,8 @@ export interface FrameInput {
 	agentPane?: PaneView;
 	/** Marked threads (bulk actions); the mark column shows only while some are marked. */
 	marked?: ReadonlySet<string>;
+	/** What each tab counts: its section under its own filter (default: the sections of `queue`). */
+	tabCounts?: Readonly<Record<SectionId, number>>;
 	/** A bulk action's writes under way. */
 	running?: Running;
 	/** The key registry in force (hints, help, prompts); default the registry's own keys. */

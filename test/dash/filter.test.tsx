@@ -47,6 +47,22 @@ describe('the filter', () => {
 		expect(statusLine(frame)).toContain('/agent:etl priority:>=high (Esc clears)');
 	});
 
+	it('each tab counts its own section under its own filter, not the filter in view', async () => {
+		dash = await seeded();
+		const unfiltered = await dash.waitFor((f) => /\[1 Needs human \d+\]/.test(f));
+		const allOpen = /5 All open (\d+)/.exec(unfiltered)![1];
+		await dash.press('5', '/');
+		await dash.type('agent:etl priority:>=high');
+		await dash.press(KEYS.enter);
+		await dash.waitFor((f) => f.includes('[5 All open 3]'));
+		await dash.press('1');
+		// Back in Needs human (no filter of its own): All open still counts its 3, Needs human all of its own.
+		const frame = await dash.waitFor((f) => /\[1 Needs human \d+\]/.test(f));
+		expect(frame).toContain(' 5 All open 3 ');
+		expect(/\[1 Needs human (\d+)\]/.exec(frame)![1]).toBe(/\[1 Needs human (\d+)\]/.exec(unfiltered)![1]);
+		expect(Number(allOpen)).toBeGreaterThan(3);
+	});
+
 	it('escalated:yes in Needs human shows the escalated threads, the waited one among them', async () => {
 		dash = await seeded();
 		await dash.press('/');

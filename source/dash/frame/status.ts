@@ -45,7 +45,9 @@ export function tabs(input: FrameInput): Line {
 		const line: Line = [{text: ' '}];
 		SECTIONS.forEach((section, index) => {
 			// Closed holds a page of the history: unfiltered, its tab counts them all (stats projection).
-			const count = section.id === 'closed' && input.filter === '' ? Math.max(input.queue.stateCounts.closed, input.queue.sections.closed.length) : input.queue.sections[section.id].length;
+			const count =
+				input.tabCounts?.[section.id] ??
+				(section.id === 'closed' && input.filter === '' ? Math.max(input.queue.stateCounts.closed, input.queue.sections.closed.length) : input.queue.sections[section.id].length);
 			const label = `${index + 1} ${section.label} ${count}`;
 			if (index === input.sectionIndex) line.push({text: `[${label}]`, style: 'activeTab'});
 			else line.push({text: padded ? ` ${label} ` : label, style: 'tab'});
