@@ -5,6 +5,7 @@ import {parseActorType, parsePriority, parseState, checkId} from '../forum/valid
 import type {ActorType, Priority, ThreadState} from '../forum/types.js';
 import {ACTOR_TYPES, PRIORITIES, THREAD_STATES} from '../forum/types.js';
 import type {FlagSpec} from './command.js';
+import {parseDuration} from '../forum/snooze.js';
 
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
 	db: {type: 'string', description: 'SQLite database file (env METAWSM_DB; default .metawsm/forum.db if it exists, else .metawsm/metawsm.db)'},
@@ -128,11 +129,12 @@ export function numberFlag(flags: Flags, name: string): number | undefined {
 export function timeoutFlag(flags: Flags, name = 'timeout'): number | undefined {
 	const raw = stringFlag(flags, name);
 	if (raw === undefined) return undefined;
-	const value = Number(raw);
-	if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
-		throw usage('invalid_flag', `--${kebab(name)} must be a number of seconds ≥ 0 (0: no limit), got "${raw.slice(0, 40)}"`);
-	}
-	return value;
+	const seconds = Number(raw);
+	if (raw.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return seconds;
+	// The same durations as snooze --for: 90s, 10m, 1h30m.
+	const ms = parseDuration(raw);
+	if (ms !== undefined) return ms / 1000;
+	throw usage('invalid_flag', `--${kebab(name)} must be seconds ≥ 0 (240; 0: no limit) or a duration (90s, 10m, 1h30m), got "${raw.slice(0, 40)}"`);
 }
 
 const utf8 = new TextDecoder('utf-8', {fatal: true});

@@ -234,6 +234,23 @@ describe('6. timeouts of any size', () => {
 	});
 });
 
+describe('wait --timeout', () => {
+	it('takes a duration as snooze --for does (1s), and exits 124 after it', async () => {
+		const id = await ask();
+		const started = Date.now();
+		const result = await forum('wait', '--thread-id', id, '--timeout', '1s');
+		expect(result.code).toBe(124);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+	});
+
+	it('refuses what is neither seconds nor a duration, naming both forms', async () => {
+		const id = await ask();
+		const result = await forum('wait', '--thread-id', id, '--timeout', 'soon');
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/--timeout must be seconds ≥ 0 \(240; 0: no limit\) or a duration \(90s, 10m, 1h30m\), got "soon"/);
+	});
+});
+
 describe('structured questions through the CLI', () => {
 	it('a choice answered by number prints the label, then the reason', async () => {
 		const id = await ask('--choice', 'A', '--choice', 'B', '--recommend', '1');

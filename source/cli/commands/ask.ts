@@ -12,7 +12,7 @@ export const ask: CommandSpec = {
 	name: 'ask',
 	summary: 'open a question thread (agents): free text, --choice options or --approval; --wait blocks for the decision',
 	usage: `metawsm forum ask --ticket T --title TEXT (--body TEXT | --body-file FILE) [--priority P]
-    [--choice TEXT ... [--recommend N] | --approval] [--wait [--timeout S]]
+    [--choice TEXT ... [--recommend N] | --approval] [--wait [--timeout S|DURATION]]
 
 Prints the new thread id. Run inside tmux, it records the agent's pane ($TMUX_PANE) with the
 question, for the dashboard's t (show the pane) and T (jump to it). With --wait, blocks until the thread is answered and prints the

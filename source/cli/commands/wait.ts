@@ -5,7 +5,7 @@ import {threadIdFlag, timeoutFlag} from '../flags.js';
 export const wait: CommandSpec = {
 	name: 'wait',
 	summary: 'wait for the decision on an existing thread (same output and exit codes as ask --wait)',
-	usage: `metawsm forum wait --thread-id ID [--timeout S] [--json]
+	usage: `metawsm forum wait --thread-id ID [--timeout S|DURATION] [--json]
 
 Returns at once when the thread is already answered or closed. Prints the decision like
 \`ask --wait\`: exit 0 answered (approved), ${EXIT_DENIED} not approved, ${EXIT_TIMEOUT} timed out (run it again),
@@ -16,7 +16,7 @@ Example:
   until metawsm forum wait --thread-id t-8k2m4q9x1z --timeout 240; [ $? -ne ${EXIT_TIMEOUT} ]; do :; done`,
 	flags: {
 		threadId: {type: 'string', description: 'thread (required)'},
-		timeout: {type: 'string', description: `give up after S seconds (exit ${EXIT_TIMEOUT}); 0: no limit`},
+		timeout: {type: 'string', description: `give up after S seconds or a duration (90s, 10m) (exit ${EXIT_TIMEOUT}); 0: no limit`},
 	},
 	async run(context) {
 		const threadId = threadIdFlag(context.flags);
