@@ -2,6 +2,7 @@
 import {Box, Text, type TextProps} from 'ink';
 import type {ThemeName} from './dash-config.js';
 import type {Line, Style} from './frame.js';
+import {evenCells} from './text-fit.js';
 
 export type Theme = ThemeName;
 
@@ -73,7 +74,7 @@ export function FrameView({lines, theme}: {lines: readonly Line[]; theme: Theme}
 						? ' '
 						: merged(line).map((segment, index) => (
 								<Text key={index} {...styles[segment.style ?? 'plain']}>
-									{segment.text}
+									{evenCells(segment.text)}
 								</Text>
 							))}
 				</Text>

@@ -32,6 +32,15 @@ describe('text widths', () => {
 		}
 	});
 
+	it('draws emoji sequences terminals measure differently (skin tones, ZWJ, VS16) as their parts, which every terminal measures alike', () => {
+		const drawn = row('👍🏽 ok 👩‍💻 dev ❤️ love', 100);
+		expect(drawn).toContain('👍 ok 👩💻 dev ❤ love');
+		expect(drawn).not.toMatch(/[\u200d\ufe0f\u{1f3fb}-\u{1f3ff}]/u);
+		// Each part on its own: string-width and a terminal without grapheme clustering (tmux 3.3) agree.
+		expect(stringWidth(drawn)).toBe(100);
+		expect([...drawn].reduce((sum, char) => sum + stringWidth(char), 0)).toBe(100);
+	});
+
 	it('the columns after the title (posts, wait, assignee) start at the same cell as on a plain row', () => {
 		const plain = row('a plain ascii title', 100);
 		// After the title column: posts 5, wait 4, over 5, assignee 8 and their spaces, cut by cells.

@@ -1,5 +1,5 @@
 /** Frames as data: lines of styled segments, and the cell arithmetic over them. */
-import {textWidth, truncate} from '../text-fit.js';
+import {evenCells, textWidth, truncate} from '../text-fit.js';
 
 export type Style = 'plain' | 'dim' | 'bold' | 'title' | 'selected' | 'escalated' | 'urgent' | 'high' | 'unseen' | 'ok' | 'error' | 'key' | 'tab' | 'activeTab' | 'border';
 
@@ -34,7 +34,7 @@ export function clip(line: Line, width: number): Line {
 }
 
 export function lineText(line: Line): string {
-	return line.map((segment) => segment.text).join('');
+	return evenCells(line.map((segment) => segment.text).join(''));
 }
 
 /** The frame as plain text (for `--once`, tests and README captures). */
