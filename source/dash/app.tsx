@@ -353,6 +353,7 @@ export function DashApp(props: DashAppProps) {
 		detailMissing: shown.missing,
 		detailScroll: Math.min(state.detailScroll, scrollMax),
 		help: state.help,
+		helpPage: state.helpPage,
 		prompt: state.prompt,
 		filter: filterOf(state),
 		tabCounts: tabCounts(state, queueFor),

@@ -48,6 +48,8 @@ export interface FrameInput {
 	/** First detail line on screen. */
 	detailScroll: number;
 	help: boolean;
+	/** The help page asked for (taken modulo the pages a small pane needs); default 0. */
+	helpPage?: number;
 	prompt: Prompt | undefined;
 	/** The current section's filter ('' for none). */
 	filter: string;
@@ -103,7 +105,7 @@ export function buildFrame(input: FrameInput): Line[] {
 	}
 	const lines: Line[] = [header(input), tabs(input)];
 	if (input.help) {
-		lines.push(...helpLines(input.view, input.columns, box.detailHeight, input.keymap).slice(0, box.detailHeight));
+		lines.push(...helpLines(input.view, input.columns, box.detailHeight, input.keymap, input.helpPage ?? 0).slice(0, box.detailHeight));
 		while (lines.length < 2 + box.detailHeight) lines.push([]);
 	} else if (input.view === 'detail') {
 		// The thread and its title stay; the conversation scrolls under them, its position on the right.

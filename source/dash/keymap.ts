@@ -57,6 +57,8 @@ export type Action =
 	| 'filter'
 	| 'order'
 	| 'help'
+	| 'helpNext'
+	| 'helpPrev'
 	| 'quit'
 	| 'choose'
 	| 'approve'
@@ -184,6 +186,8 @@ export const KEYMAP: readonly KeyBinding[] = [
 	{keys: ['e'], label: 'e', action: 'keptEdit', description: 'edit the kept text again', views: ['kept'], hint: 'edit'},
 	{keys: ['d'], label: 'd', action: 'keptDiscard', description: 'discard the kept text (asks y/N)', views: ['kept'], hint: 'discard'},
 	{keys: ['escape'], label: 'Esc', action: 'cancelWait', description: 'stop waiting for the database (text kept)', views: ['waiting'], fixed: 'Esc always stops waiting'},
+	{keys: ['j', 'down', 'space', 'pagedown'], label: 'j Space', action: 'helpNext', description: 'next page of this help (a small pane shows it in pages)', views: ['help'], fixed: 'the help pages with j and k'},
+	{keys: ['k', 'up', 'pageup'], label: 'k', action: 'helpPrev', description: 'previous page of this help', views: ['help'], fixed: 'the help pages with j and k'},
 	{keys: [ANY_KEY], label: 'any', action: 'closeHelp', description: 'close this help', views: ['help'], fixed: 'any key closes the help'},
 ];
 

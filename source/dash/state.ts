@@ -101,6 +101,8 @@ export interface DashState {
 	openId: string | undefined;
 	detailScroll: number;
 	help: boolean;
+	/** Which page of the help a small pane shows (the frame takes it modulo the page count). */
+	helpPage: number;
 	/** `t`: the agent's tmux pane is shown in place of the conversation, for whichever thread is in view. */
 	paneShown: boolean;
 	prompt: Prompt | undefined;
@@ -210,6 +212,7 @@ export function initialState(queue?: Queue): DashState {
 		openId: undefined,
 		detailScroll: 0,
 		help: false,
+		helpPage: 0,
 		paneShown: false,
 		prompt: undefined,
 		filters: {},
@@ -410,7 +413,10 @@ function onKey(step: Step, name: string, text: string, world: World): Update {
 	const action = bindingFor(name, mode, world.keymap)?.action;
 	if (action === 'quit' && name === 'ctrl+c') return {state, effects: [{type: 'quit'}]};
 	if (action === 'suspend') return {state, effects: [{type: 'suspend'}]};
-	if (mode === 'help') return {state: {...state, help: false}, effects: []};
+	if (mode === 'help') {
+		if (action === 'helpNext' || action === 'helpPrev') return {state: {...state, helpPage: state.helpPage + (action === 'helpNext' ? 1 : -1)}, effects: []};
+		return {state: {...state, help: false}, effects: []};
+	}
 	if (state.prompt) return onPromptKey(step, state.prompt, name, text, action, world);
 	if (state.waiting && bindingFor(name, 'waiting', world.keymap)?.action === 'cancelWait') return {state, effects: [{type: 'cancelWait'}]};
 	if (!action) return step;
@@ -517,7 +523,7 @@ function runAction(step: Step, action: Action, name: string, world: World): Upda
 			return {state: {...keepCursor(state, {...state, order}, world), notice: {text: `order: ${orderLabel(order)}`, tone: 'info'}}, effects: []};
 		}
 		case 'help':
-			return {state: {...state, help: true}, effects: []};
+			return {state: {...state, help: true, helpPage: 0}, effects: []};
 		case 'agentPane':
 			if (!state.paneShown && !world.threadInView) {
 				return {state: say(state, `no room for the preview here; open the thread (${keyOf('open', 'queue', world.keymap) ?? 'open'}), then ${keyOf('agentPane', 'detail', world.keymap) ?? 't'}`, 'info'), effects: []};

@@ -292,6 +292,24 @@ describe('actions', () => {
 		expect(dash.frame()).not.toContain('any key closes this help');
 	});
 
+	it('? in a 60x15 pane pages the keys in one readable column: j and k turn pages, any other key closes', async () => {
+		forum.ask('H-2', 'help');
+		dash = await mountDash(forum, {columns: 60, rows: 15});
+		await dash.press('?');
+		const first = await dash.waitFor((f) => /page 1\/\d+ · j\/k pages/.test(f));
+		const pages = Number(/page 1\/(\d+)/.exec(first)![1]);
+		expect(pages).toBeGreaterThan(1);
+		// One column: the first key's description is whole, not cut to a few letters.
+		expect(first).toContain('next thread (detail: scroll down)');
+		await dash.press('j');
+		const second = await dash.waitFor((f) => f.includes(`page 2/${pages}`));
+		expect(second).not.toContain('next thread (detail: scroll down)');
+		await dash.press('k', 'k');
+		await dash.waitFor((f) => f.includes(`page ${pages}/${pages}`));
+		await dash.press('x');
+		await dash.waitFor((f) => !f.includes('closes this help'));
+	});
+
 	it('q quits', async () => {
 		forum.ask('Q-1', 'quit');
 		dash = await mountDash(forum);
