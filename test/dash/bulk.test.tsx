@@ -191,7 +191,7 @@ describe('bulk actions', () => {
 			await dash.waitFor((frame) => frame.includes('⏳ close 5 threads 0/5: waiting for the database… 0s (Esc stops the rest)'));
 			await dash.waitFor((frame) => frame.includes('waiting for the database… 1s'));
 			await dash.press('?');
-			await dash.waitFor((frame) => frame.includes('closes this help'));
+			await dash.waitFor((frame) => frame.includes(' Keys: '));
 			await dash.press('x');
 			expect(ids.map(stateOf).every((state) => state === 'new')).toBe(true);
 			locker.exec('ROLLBACK');
@@ -237,7 +237,7 @@ describe('many marked threads', () => {
 		await dash.waitFor((frame) => /⏳ close 300 threads \d+\/300/.test(frame));
 		// A key pressed mid-way is handled mid-way: the help opens while the writes go on.
 		await dash.write('?');
-		const during = await dash.waitFor((frame) => frame.includes('closes this help'));
+		const during = await dash.waitFor((frame) => frame.includes(' Keys: '));
 		expect(during).toMatch(/⏳ close 300 threads \d+\/300/);
 		await dash.write('x');
 		await dash.waitFor((frame) => frame.includes('✓ closed 300'), 30_000);

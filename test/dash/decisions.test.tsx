@@ -225,7 +225,7 @@ describe('a database locked by another process', () => {
 			// Still drawing: the seconds count up and keys still work.
 			await dash.waitFor((f) => f.includes('waiting for the database… 1s'));
 			await dash.press('?');
-			await dash.waitFor((f) => f.includes('closes this help') && f.includes('waiting for the database'));
+			await dash.waitFor((f) => f.includes(' Keys: ') && f.includes('waiting for the database'));
 			await dash.press('x');
 			expect(thread(id).state).toBe('new');
 			locker.exec('ROLLBACK');

@@ -296,18 +296,18 @@ describe('actions', () => {
 		forum.ask('H-2', 'help');
 		dash = await mountDash(forum, {columns: 60, rows: 15});
 		await dash.press('?');
-		const first = await dash.waitFor((f) => /page 1\/\d+ · j\/k pages/.test(f));
-		const pages = Number(/page 1\/(\d+)/.exec(first)![1]);
+		const first = await dash.waitFor((f) => /Keys: queue {3}1\/\d+ · j\/k pages · other keys close/.test(f));
+		const pages = Number(/ 1\/(\d+) · j\/k/.exec(first)![1]);
 		expect(pages).toBeGreaterThan(1);
 		// One column: the first key's description is whole, not cut to a few letters.
 		expect(first).toContain('next thread (detail: scroll down)');
 		await dash.press('j');
-		const second = await dash.waitFor((f) => f.includes(`page 2/${pages}`));
+		const second = await dash.waitFor((f) => f.includes(` 2/${pages} · j/k`));
 		expect(second).not.toContain('next thread (detail: scroll down)');
 		await dash.press('k', 'k');
-		await dash.waitFor((f) => f.includes(`page ${pages}/${pages}`));
+		await dash.waitFor((f) => f.includes(` ${pages}/${pages} · j/k`));
 		await dash.press('x');
-		await dash.waitFor((f) => !f.includes('closes this help'));
+		await dash.waitFor((f) => !f.includes(' Keys: queue'));
 	});
 
 	it('q quits', async () => {

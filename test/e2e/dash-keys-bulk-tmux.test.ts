@@ -99,7 +99,7 @@ describeWithTmux('rebound keys and bulk actions in tmux (60x15)', () => {
 		await until('OPS-8 selected', (screen) => selectedRow(screen).includes('OPS-8'));
 		keys('a', '?');
 		// ? opened the help, so a (sent before it) was read and did nothing.
-		const help = await until('the help', (screen) => screen.includes('closes this help'));
+		const help = await until('the help', (screen) => screen.includes(' Keys: queue'));
 		expect(help).not.toContain('answer OPS-8 ›');
 		expect(help.split('\n').at(-4)).toContain('x answer');
 		keys('q', 'q');

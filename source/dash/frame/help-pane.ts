@@ -28,7 +28,7 @@ export function helpLines(view: View, width: number, height: number, keymap: rea
 	const perPage = perColumn * columnCount;
 	const pages = Math.max(1, Math.ceil(entries.length / perPage));
 	const shown = ((page % pages) + pages) % pages;
-	const paging = pages > 1 ? `   page ${shown + 1}/${pages} · j/k pages · any other key closes this help` : '   any key closes this help';
+	const paging = pages > 1 ? `   ${shown + 1}/${pages} · j/k pages · other keys close` : '   any key closes this help';
 	const lines: Line[] = [
 		[{text: ` Keys: ${MODE_LABELS[view]}`, style: 'title'}, {text: paging, style: 'dim'}],
 		[{text: ` ${LEGEND}`, style: 'dim'}],
