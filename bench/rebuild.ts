@@ -20,7 +20,7 @@ export async function run(dir: string): Promise<{results: unknown; rows: Row[]}>
 	const file = path.join(dir, 'rebuild.db');
 	const reused = path.join(dir, 'history-10k+100k.db');
 	if (fs.existsSync(reused)) fs.copyFileSync(reused, file);
-	else seedFast(file, dir, {open: 10_000, closed: 100_000});
+	else await seedFast(file, dir, {open: 10_000, closed: 100_000});
 	const probe = new ForumService({db: file});
 	const events = probe.store.eventCount();
 	probe.close();

@@ -531,22 +531,32 @@ export class ForumService {
 		}
 	}
 
-	/** Wake on commit (a watch on the database's directory), with a slow data_version check as the fallback. */
+	/**
+	 * Wake on commit (a watch on the database's directory), with a slow data_version check as the
+	 * fallback. Without a watch (Linux allows 128 inotify instances per user by default: the 129th
+	 * waiter gets none) it polls every 250 ms (data_version only; the file's identity each second)
+	 * and tries to set the watch up again every 10 s.
+	 */
 	private startPolling(): void {
 		if (this.timer) return;
 		this.seenVersion = this.store.dataVersion();
 		this.feedCursor = this.store.lastSequence();
 		const file = this.store.file;
 		const watching = file !== ':memory:';
-		if (watching) this.commitWatch = watchCommits(file, (signal) => this.checkForCommits(signal));
-		const every = this.pollMs ?? (this.commitWatch?.active ? 1000 : 100);
+		const arm = () => {
+			this.commitWatch?.close();
+			this.commitWatch = watching ? watchCommits(file, (signal) => this.checkForCommits(signal)) : undefined;
+		};
+		arm();
+		const unwatchedMs = 250;
+		const every = this.pollMs ?? (this.commitWatch?.active ? 1000 : unwatchedMs);
+		let ticks = 0;
 		this.timer = setInterval(() => {
-			// A watch that broke (its directory was removed and is back): set it up again.
-			if (watching && !this.commitWatch?.active) {
-				this.commitWatch?.close();
-				this.commitWatch = watchCommits(file, (signal) => this.checkForCommits(signal));
-			}
-			this.checkForCommits();
+			ticks++;
+			if (this.commitWatch?.active || !watching) return this.checkForCommits();
+			// No watch: a quick look each tick, the whole check each second, a new watch every 10 s.
+			if (ticks % Math.max(1, Math.round(10_000 / every)) === 0) arm();
+			this.checkForCommits(this.commitWatch?.active || ticks % Math.max(1, Math.round(1000 / every)) === 0 ? 'timer' : 'commit');
 		}, every);
 	}
 

@@ -74,6 +74,14 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 	};
 	const tables = [...PROJECTION_TABLES];
 	// The new tables are filled before their references are: foreign keys are checked by the replay's rules, not here.
+	// Checkpoints in the gaps, outside any lock: SQLite's automatic one would otherwise run inside
+	// a commit, the rebuild's or (worse) an agent's, copying tens of MB while the caller waits.
+	const autocheckpoint = db.pragma('wal_autocheckpoint', {simple: true}) as number;
+	db.pragma('wal_autocheckpoint = 0');
+	const rest = () => {
+		store.checkpointWal();
+		pause(gapMs);
+	};
 	const foreignKeys = db.pragma('foreign_keys', {simple: true}) as number;
 	db.pragma('foreign_keys = OFF');
 	// A rename must not rewrite other tables' REFERENCES: the new tables take the old names, so they stay right.
@@ -122,9 +130,9 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 			const done = locked(() => replay(performance.now() + batchMs));
 			options.onProgress?.(events + skipped, Math.max(events + skipped, last.get()?.sequence ?? 0));
 			if (done) break;
-			pause(gapMs);
+			rest();
 		}
-		pause(gapMs);
+		rest();
 		// The swap: what was committed since the last batch, then the new tables take the live names.
 		locked(() => {
 			replay(Number.POSITIVE_INFINITY);
@@ -136,12 +144,13 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 		for (const table of [...tables].reverse()) {
 			const retired = `${table}${RETIRED}`;
 			const chunk = db.prepare(`DELETE FROM ${retired} WHERE rowid IN (SELECT rowid FROM ${retired} LIMIT 2000)`);
-			while (locked(() => chunk.run().changes) > 0) pause(gapMs);
+			while (locked(() => chunk.run().changes) > 0) rest();
 			locked(() => db.exec(`DROP TABLE ${retired}`));
 		}
 		return {events, skipped, longestLockMs};
 	} finally {
 		db.pragma('legacy_alter_table = OFF');
+		db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
 		db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
 	}
 }
