@@ -85,6 +85,8 @@ export interface ServiceOptions {
 	busyTimeoutMs?: number;
 	/** Create the database when missing (default true); read commands pass false. */
 	create?: boolean;
+	/** Watch the database's files to wake on commit (default true); false polls as on a system without notifications. */
+	watchFiles?: boolean;
 }
 
 export type FeedListener = (events: StoredEvent[]) => void;
@@ -129,6 +131,7 @@ export class ForumService {
 	readonly clock: () => Date;
 	private readonly pollMs: number | undefined;
 	private commitWatch: CommitWatch | undefined;
+	private readonly watchFiles: boolean;
 	private readonly emitter = new EventEmitter();
 	private timer: NodeJS.Timeout | undefined;
 	private walTimer: NodeJS.Timeout | undefined;
@@ -157,6 +160,7 @@ export class ForumService {
 		this.policy = options.policy ?? defaultPolicy();
 		this.clock = options.clock ?? (() => new Date());
 		this.pollMs = options.pollMs;
+		this.watchFiles = options.watchFiles ?? true;
 		this.reference = options.referenceClock ?? (options.clock || options.db === ':memory:' ? undefined : storageClock(options.db));
 		this.storeOptions = {create: options.create, busyTimeoutMs: options.busyTimeoutMs};
 		this.currentStore = this.openStore(options.db);
@@ -504,7 +508,8 @@ export class ForumService {
 		if (this.walTimer || this.store.file === ':memory:') return;
 		this.walTimer = setTimeout(() => {
 			this.walTimer = undefined;
-			if (this.store.db.open) this.store.checkpointWal();
+			// Never fold our WAL into a file that is no longer ours (a backup copied over it): check first.
+			if (this.store.db.open && !this.fileProblem()) this.store.checkpointWal();
 		}, 250);
 		this.walTimer.unref();
 	}
@@ -516,8 +521,10 @@ export class ForumService {
 	 */
 	private checkForCommits(signal: CommitSignal | 'timer' = 'timer'): void {
 		try {
-			if (signal !== 'commit' && this.fileProblem()) return;
-			if (signal === 'commit' && this.replaced) return;
+			// Until the header's mark is known (a new database's header may still be in the WAL), every check is whole.
+			const whole = signal !== 'commit' || (this.opened !== undefined && this.opened.mark === undefined);
+			if (whole && this.fileProblem()) return;
+			if (!whole && this.replaced) return;
 			const version = this.store.dataVersion();
 			if (version === this.seenVersion) return;
 			this.seenVersion = version;
@@ -542,7 +549,7 @@ export class ForumService {
 		this.seenVersion = this.store.dataVersion();
 		this.feedCursor = this.store.lastSequence();
 		const file = this.store.file;
-		const watching = file !== ':memory:';
+		const watching = file !== ':memory:' && this.watchFiles;
 		const arm = () => {
 			this.commitWatch?.close();
 			this.commitWatch = watching ? watchCommits(file, (signal) => this.checkForCommits(signal)) : undefined;
@@ -553,9 +560,9 @@ export class ForumService {
 		let ticks = 0;
 		this.timer = setInterval(() => {
 			ticks++;
-			if (this.commitWatch?.active || !watching) return this.checkForCommits();
+			if (this.commitWatch?.active || file === ':memory:') return this.checkForCommits();
 			// No watch: a quick look each tick, the whole check each second, a new watch every 10 s.
-			if (ticks % Math.max(1, Math.round(10_000 / every)) === 0) arm();
+			if (watching && ticks % Math.max(1, Math.round(10_000 / every)) === 0) arm();
 			this.checkForCommits(this.commitWatch?.active || ticks % Math.max(1, Math.round(1000 / every)) === 0 ? 'timer' : 'commit');
 		}, every);
 	}

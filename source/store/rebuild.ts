@@ -143,7 +143,7 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 		// The old tables emptied in short batches, then dropped: one DROP of a large table would hold the lock while it frees every page.
 		for (const table of [...tables].reverse()) {
 			const retired = `${table}${RETIRED}`;
-			const chunk = db.prepare(`DELETE FROM ${retired} WHERE rowid IN (SELECT rowid FROM ${retired} LIMIT 2000)`);
+			const chunk = db.prepare(`DELETE FROM ${retired} WHERE rowid IN (SELECT rowid FROM ${retired} LIMIT 500)`);
 			while (locked(() => chunk.run().changes) > 0) rest();
 			locked(() => db.exec(`DROP TABLE ${retired}`));
 		}
