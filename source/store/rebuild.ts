@@ -38,6 +38,8 @@ export interface RebuildResult {
 	skipped: number;
 	/** The longest this rebuild held the write lock at once, ms. */
 	longestLockMs: number;
+	/** The same per step: making the new tables, a replay batch, the catch-up and swap, emptying the old tables. */
+	longestLockByStepMs: Record<'create' | 'batch' | 'swap' | 'retire', number>;
 }
 
 /** Sleep without an event loop (rebuild is synchronous, like better-sqlite3). */
@@ -62,14 +64,14 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 	const db = store.db;
 	const batchMs = options.batchMs ?? 50;
 	const gapMs = options.gapMs ?? 30;
-	let longestLockMs = 0;
+	const longest = {create: 0, batch: 0, swap: 0, retire: 0};
 	/** One write transaction, timed: the figure the rebuild promises to keep small. */
-	const locked = <T>(fn: () => T): T => {
+	const locked = <T>(step: keyof typeof longest, fn: () => T): T => {
 		const started = performance.now();
 		try {
 			return store.write(fn);
 		} finally {
-			longestLockMs = Math.max(longestLockMs, performance.now() - started);
+			longest[step] = Math.max(longest[step], performance.now() - started);
 		}
 	};
 	const tables = [...PROJECTION_TABLES];
@@ -87,7 +89,7 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 	// A rename must not rewrite other tables' REFERENCES: the new tables take the old names, so they stay right.
 	db.pragma('legacy_alter_table = ON');
 	try {
-		locked(() => {
+		locked('create', () => {
 			for (const table of tables) {
 				db.exec(`DROP TABLE IF EXISTS ${table}${SUFFIX}`);
 				db.exec(`DROP TABLE IF EXISTS ${table}${RETIRED}`);
@@ -127,14 +129,14 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 			}
 		};
 		for (;;) {
-			const done = locked(() => replay(performance.now() + batchMs));
+			const done = locked('batch', () => replay(performance.now() + batchMs));
 			options.onProgress?.(events + skipped, Math.max(events + skipped, last.get()?.sequence ?? 0));
 			if (done) break;
 			rest();
 		}
 		rest();
 		// The swap: what was committed since the last batch, then the new tables take the live names.
-		locked(() => {
+		locked('swap', () => {
 			replay(Number.POSITIVE_INFINITY);
 			for (const table of tables) db.exec(`ALTER TABLE ${table} RENAME TO ${table}${RETIRED}`);
 			for (const table of tables) db.exec(`ALTER TABLE ${table}${SUFFIX} RENAME TO ${table}`);
@@ -144,10 +146,10 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 		for (const table of [...tables].reverse()) {
 			const retired = `${table}${RETIRED}`;
 			const chunk = db.prepare(`DELETE FROM ${retired} WHERE rowid IN (SELECT rowid FROM ${retired} LIMIT 500)`);
-			while (locked(() => chunk.run().changes) > 0) rest();
-			locked(() => db.exec(`DROP TABLE ${retired}`));
+			while (locked('retire', () => chunk.run().changes) > 0) rest();
+			locked('retire', () => db.exec(`DROP TABLE ${retired}`));
 		}
-		return {events, skipped, longestLockMs};
+		return {events, skipped, longestLockMs: Math.max(...Object.values(longest)), longestLockByStepMs: longest};
 	} finally {
 		db.pragma('legacy_alter_table = OFF');
 		db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
