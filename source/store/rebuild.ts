@@ -48,6 +48,8 @@ function pause(ms: number): void {
 }
 
 const SUFFIX = '__rebuild';
+/** Events read per page; the batch's time is checked after each, so a page must be short even on a loaded machine. */
+const REPLAY_PAGE = 50;
 /** Old projections after the swap, dropped table by table once the new ones are live. */
 const RETIRED = '__retired';
 
@@ -112,7 +114,7 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 		/** Replay events after the cursor until `stopAt` (ms, performance.now) or the log's end; true at the end. */
 		const replay = (stopAt: number): boolean => {
 			for (;;) {
-				const rows = page.all(cursor, 200);
+				const rows = page.all(cursor, REPLAY_PAGE);
 				for (const row of rows) {
 					cursor = row.sequence;
 					const decoded = decodeEventRow(row);
@@ -124,7 +126,7 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 					projector.apply(decoded.event, projector.load(decoded.event.thread_id));
 					events++;
 				}
-				if (rows.length < 200) return true;
+				if (rows.length < REPLAY_PAGE) return true;
 				if (performance.now() >= stopAt) return false;
 			}
 		};
