@@ -48,10 +48,10 @@ export async function dashCost(file: string): Promise<DashCost> {
 export async function run(dir: string): Promise<{results: unknown; rows: Row[]}> {
 	const rows: Row[] = [];
 	const results: Record<string, unknown> = {};
-	const seeded = (name: string, open: number, closed: number) => {
+	const seeded = async (name: string, open: number, closed: number) => {
 		const file = path.join(dir, `history-${name}.db`);
 		const started = Date.now();
-		seedFast(file, dir, {open, closed});
+		await seedFast(file, dir, {open, closed});
 		results[`seed-${name}`] = {open, closed, seconds: (Date.now() - started) / 1000};
 		return file;
 	};
@@ -63,7 +63,7 @@ export async function run(dir: string): Promise<{results: unknown; rows: Row[]}>
 			['10k', 10_000, 0],
 			['10k+100k', 10_000, 100_000],
 		] as const) {
-			costs[name] = await dashCost(seeded(name, open, closed));
+			costs[name] = await dashCost(await seeded(name, open, closed));
 		}
 		results['dash'] = costs;
 		const ratio = (a: string, b: string) => round(costs[a]!.rssMb / costs[b]!.rssMb, 2);
@@ -77,7 +77,7 @@ export async function run(dir: string): Promise<{results: unknown; rows: Row[]}>
 	}
 
 	// status at 100k open threads, asked over the last 2 hours (about half past their SLA).
-	const file = seeded('100k-open', 100_000, 0);
+	const file = await seeded('100k-open', 100_000, 0);
 	const service = new ForumService({db: file});
 	let escalations = 0;
 	const inProcess: number[] = [];

@@ -5,6 +5,8 @@
  */
 import {randomUUID} from 'node:crypto';
 import fs from 'node:fs';
+import {localClient} from '../source/service/client.js';
+import {escalateDue} from '../source/service/escalation.js';
 import {ForumService} from '../source/service/forum-service.js';
 import {rebuildProjections} from '../source/store/rebuild.js';
 import {ForumStore} from '../source/store/store.js';
@@ -48,7 +50,7 @@ function templates(dir: string): {open: StoredEvent[]; closed: StoredEvent[]; po
 }
 
 /** Seed `file` (new) with the threads; returns the open threads' ids. Projections by `rebuild`. */
-export function seedFast(file: string, dir: string, seed: FastSeed): string[] {
+export async function seedFast(file: string, dir: string, seed: FastSeed): Promise<string[]> {
 	const t = templates(dir);
 	// Events straight into the log (a bench seed, not the forum's way to write), then the project's own rebuild.
 	const store = new ForumStore(file);
@@ -100,7 +102,14 @@ export function seedFast(file: string, dir: string, seed: FastSeed): string[] {
 		});
 		for (let from = 0; from < seed.closed; from += 5000) bulk(from, Math.min(seed.closed, from + 5000), 'closed');
 		for (let from = 0; from < seed.open; from += 5000) bulk(from, Math.min(seed.open, from + 5000), 'open');
-		rebuildProjections(store, {batchMs: 1000});
+		rebuildProjections(store, {batchMs: 1000, gapMs: 0});
+		// What an SLA pass would have recorded by now: a dashboard opened on it starts quiet, not in an escalation burst.
+		const service = new ForumService({db: file});
+		try {
+			await escalateDue(localClient(service));
+		} finally {
+			service.close();
+		}
 		store.db.pragma('wal_checkpoint(TRUNCATE)');
 		return openIds;
 	} finally {

@@ -113,6 +113,8 @@ export interface ServiceOptions {
 	 * only its name. The service never reopens it.
 	 */
 	store?: ForumStore;
+	/** Watch the database's files to wake on commit (default true); false polls as on a system without notifications. */
+	watchFiles?: boolean;
 }
 
 export type FeedListener = (events: StoredEvent[]) => void;
@@ -157,6 +159,7 @@ export class ForumService {
 	readonly clock: () => Date;
 	private readonly pollMs: number | undefined;
 	private commitWatch: CommitWatch | undefined;
+	private readonly watchFiles: boolean;
 	private readonly emitter = new EventEmitter();
 	private timer: NodeJS.Timeout | undefined;
 	private walTimer: NodeJS.Timeout | undefined;
@@ -186,6 +189,7 @@ export class ForumService {
 		this.policy = options.policy ?? defaultPolicy();
 		this.clock = options.clock ?? (() => new Date());
 		this.pollMs = options.pollMs;
+		this.watchFiles = options.watchFiles ?? true;
 		this.reference = options.referenceClock ?? (options.clock || options.db === ':memory:' ? undefined : storageClock(options.db));
 		this.storeOptions = {create: options.create, busyTimeoutMs: options.busyTimeoutMs};
 		this.currentStore = options.store ? this.watchWarnings(options.store) : this.openStore(options.db);
@@ -625,7 +629,8 @@ export class ForumService {
 		if (this.walTimer || this.#store.file === ':memory:') return;
 		this.walTimer = setTimeout(() => {
 			this.walTimer = undefined;
-			if (this.#store.db.open) this.#store.checkpointWal();
+			// Never fold our WAL into a file that is no longer ours (a backup copied over it): check first.
+			if (this.#store.db.open && !this.fileProblem()) this.#store.checkpointWal();
 		}, 250);
 		this.walTimer.unref();
 	}
@@ -637,8 +642,10 @@ export class ForumService {
 	 */
 	private checkForCommits(signal: CommitSignal | 'timer' = 'timer'): void {
 		try {
-			if (signal !== 'commit' && this.fileProblem()) return;
-			if (signal === 'commit' && this.replaced) return;
+			// Until the header's mark is known (a new database's header may still be in the WAL), every check is whole.
+			const whole = signal !== 'commit' || (this.opened !== undefined && this.opened.mark === undefined);
+			if (whole && this.fileProblem()) return;
+			if (!whole && this.replaced) return;
 			const version = this.#store.dataVersion();
 			if (version === this.seenVersion) return;
 			this.seenVersion = version;
@@ -652,22 +659,32 @@ export class ForumService {
 		}
 	}
 
-	/** Wake on commit (a watch on the database's directory), with a slow data_version check as the fallback. */
+	/**
+	 * Wake on commit (a watch on the database's directory), with a slow data_version check as the
+	 * fallback. Without a watch (Linux allows 128 inotify instances per user by default: the 129th
+	 * waiter gets none) it polls every 250 ms (data_version only; the file's identity each second)
+	 * and tries to set the watch up again every 10 s.
+	 */
 	private startPolling(): void {
 		if (this.timer) return;
 		this.seenVersion = this.#store.dataVersion();
 		this.feedCursor = this.#store.lastSequence();
 		const file = this.#store.file;
-		const watching = file !== ':memory:';
-		if (watching) this.commitWatch = watchCommits(file, (signal) => this.checkForCommits(signal));
-		const every = this.pollMs ?? (this.commitWatch?.active ? 1000 : 100);
+		const watching = file !== ':memory:' && this.watchFiles;
+		const arm = () => {
+			this.commitWatch?.close();
+			this.commitWatch = watching ? watchCommits(file, (signal) => this.checkForCommits(signal)) : undefined;
+		};
+		arm();
+		const unwatchedMs = 250;
+		const every = this.pollMs ?? (this.commitWatch?.active ? 1000 : unwatchedMs);
+		let ticks = 0;
 		this.timer = setInterval(() => {
-			// A watch that broke (its directory was removed and is back): set it up again.
-			if (watching && !this.commitWatch?.active) {
-				this.commitWatch?.close();
-				this.commitWatch = watchCommits(file, (signal) => this.checkForCommits(signal));
-			}
-			this.checkForCommits();
+			ticks++;
+			if (this.commitWatch?.active || file === ':memory:') return this.checkForCommits();
+			// No watch: a quick look each tick, the whole check each second, a new watch every 10 s.
+			if (watching && ticks % Math.max(1, Math.round(10_000 / every)) === 0) arm();
+			this.checkForCommits(this.commitWatch?.active || ticks % Math.max(1, Math.round(1000 / every)) === 0 ? 'timer' : 'commit');
 		}, every);
 	}
 

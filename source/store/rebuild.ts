@@ -38,6 +38,8 @@ export interface RebuildResult {
 	skipped: number;
 	/** The longest this rebuild held the write lock at once, ms. */
 	longestLockMs: number;
+	/** The same per step: making the new tables, a replay batch, the catch-up and swap, emptying the old tables. */
+	longestLockByStepMs: Record<'create' | 'batch' | 'swap' | 'retire', number>;
 }
 
 /** Sleep without an event loop (rebuild is synchronous, like better-sqlite3). */
@@ -46,6 +48,8 @@ function pause(ms: number): void {
 }
 
 const SUFFIX = '__rebuild';
+/** Events read per page; the batch's time is checked after each, so a page must be short even on a loaded machine. */
+const REPLAY_PAGE = 50;
 /** Old projections after the swap, dropped table by table once the new ones are live. */
 const RETIRED = '__retired';
 
@@ -62,24 +66,32 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 	const db = store.db;
 	const batchMs = options.batchMs ?? 50;
 	const gapMs = options.gapMs ?? 30;
-	let longestLockMs = 0;
+	const longest = {create: 0, batch: 0, swap: 0, retire: 0};
 	/** One write transaction, timed: the figure the rebuild promises to keep small. */
-	const locked = <T>(fn: () => T): T => {
+	const locked = <T>(step: keyof typeof longest, fn: () => T): T => {
 		const started = performance.now();
 		try {
 			return store.write(fn);
 		} finally {
-			longestLockMs = Math.max(longestLockMs, performance.now() - started);
+			longest[step] = Math.max(longest[step], performance.now() - started);
 		}
 	};
 	const tables = [...PROJECTION_TABLES];
 	// The new tables are filled before their references are: foreign keys are checked by the replay's rules, not here.
+	// Checkpoints in the gaps, outside any lock: SQLite's automatic one would otherwise run inside
+	// a commit, the rebuild's or (worse) an agent's, copying tens of MB while the caller waits.
+	const autocheckpoint = db.pragma('wal_autocheckpoint', {simple: true}) as number;
+	db.pragma('wal_autocheckpoint = 0');
+	const rest = () => {
+		store.checkpointWal();
+		pause(gapMs);
+	};
 	const foreignKeys = db.pragma('foreign_keys', {simple: true}) as number;
 	db.pragma('foreign_keys = OFF');
 	// A rename must not rewrite other tables' REFERENCES: the new tables take the old names, so they stay right.
 	db.pragma('legacy_alter_table = ON');
 	try {
-		locked(() => {
+		locked('create', () => {
 			for (const table of tables) {
 				db.exec(`DROP TABLE IF EXISTS ${table}${SUFFIX}`);
 				db.exec(`DROP TABLE IF EXISTS ${table}${RETIRED}`);
@@ -102,7 +114,7 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 		/** Replay events after the cursor until `stopAt` (ms, performance.now) or the log's end; true at the end. */
 		const replay = (stopAt: number): boolean => {
 			for (;;) {
-				const rows = page.all(cursor, 200);
+				const rows = page.all(cursor, REPLAY_PAGE);
 				for (const row of rows) {
 					cursor = row.sequence;
 					const decoded = decodeEventRow(row);
@@ -114,19 +126,19 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 					projector.apply(decoded.event, projector.load(decoded.event.thread_id));
 					events++;
 				}
-				if (rows.length < 200) return true;
+				if (rows.length < REPLAY_PAGE) return true;
 				if (performance.now() >= stopAt) return false;
 			}
 		};
 		for (;;) {
-			const done = locked(() => replay(performance.now() + batchMs));
+			const done = locked('batch', () => replay(performance.now() + batchMs));
 			options.onProgress?.(events + skipped, Math.max(events + skipped, last.get()?.sequence ?? 0));
 			if (done) break;
-			pause(gapMs);
+			rest();
 		}
-		pause(gapMs);
+		rest();
 		// The swap: what was committed since the last batch, then the new tables take the live names.
-		locked(() => {
+		locked('swap', () => {
 			replay(Number.POSITIVE_INFINITY);
 			for (const table of tables) db.exec(`ALTER TABLE ${table} RENAME TO ${table}${RETIRED}`);
 			for (const table of tables) db.exec(`ALTER TABLE ${table}${SUFFIX} RENAME TO ${table}`);
@@ -135,13 +147,14 @@ export function rebuildProjections(store: ForumStore, options: RebuildOptions = 
 		// The old tables emptied in short batches, then dropped: one DROP of a large table would hold the lock while it frees every page.
 		for (const table of [...tables].reverse()) {
 			const retired = `${table}${RETIRED}`;
-			const chunk = db.prepare(`DELETE FROM ${retired} WHERE rowid IN (SELECT rowid FROM ${retired} LIMIT 2000)`);
-			while (locked(() => chunk.run().changes) > 0) pause(gapMs);
-			locked(() => db.exec(`DROP TABLE ${retired}`));
+			const chunk = db.prepare(`DELETE FROM ${retired} WHERE rowid IN (SELECT rowid FROM ${retired} LIMIT 500)`);
+			while (locked('retire', () => chunk.run().changes) > 0) rest();
+			locked('retire', () => db.exec(`DROP TABLE ${retired}`));
 		}
-		return {events, skipped, longestLockMs};
+		return {events, skipped, longestLockMs: Math.max(...Object.values(longest)), longestLockByStepMs: longest};
 	} finally {
 		db.pragma('legacy_alter_table = OFF');
+		db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
 		db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
 	}
 }

@@ -12,8 +12,8 @@ let cleanup: () => void;
 let file: string;
 const open: ForumService[] = [];
 
-function service(): ForumService {
-	const made = new ForumService({db: file, pollMs: 50});
+function service(options: {watchFiles?: boolean} = {}): ForumService {
+	const made = new ForumService({db: file, pollMs: 50, ...options});
 	open.push(made);
 	return made;
 }
@@ -72,9 +72,10 @@ describe('backup', () => {
 	});
 });
 
-describe('a database file swapped under a running process', () => {
+// Woken by the file watch, and with no watch (polling, as where notifications are missing or used up).
+describe.each([{watchFiles: true}, {watchFiles: false}])('a database file swapped under a running process (%o)', (mode) => {
 	it('a backup copied over the live file is noticed within 2 s, and writes are refused', async () => {
-		const forum = service();
+		const forum = service(mode);
 		ask(forum, 'before the backup');
 		const backup = path.join(dir, 'backup.db');
 		await forum.backup(backup);
@@ -91,7 +92,7 @@ describe('a database file swapped under a running process', () => {
 	});
 
 	it('another file moved to the path is reopened, and reads come from it', async () => {
-		const forum = service();
+		const forum = service(mode);
 		ask(forum, 'old file');
 		const other = new ForumService({db: path.join(dir, 'other.db')});
 		ask(other, 'new file');
@@ -107,7 +108,7 @@ describe('a database file swapped under a running process', () => {
 	});
 
 	it('a removed file is noticed, and nothing is written to the unlinked one', async () => {
-		const forum = service();
+		const forum = service(mode);
 		ask(forum, 'soon gone');
 		const unsubscribe = forum.subscribe(() => undefined);
 		const noticed = firstError(forum, 'database_unusable');
@@ -118,7 +119,7 @@ describe('a database file swapped under a running process', () => {
 	});
 
 	it('watch --follow exits 1 with a clear message when the file is replaced', async () => {
-		const forum = service();
+		const forum = service(mode);
 		ask(forum, 'watched');
 		forum.close();
 		const child = spawn(process.execPath, [CLI, 'forum', 'watch', '--follow', '--db', file], {cwd: dir, stdio: ['ignore', 'pipe', 'pipe']});

@@ -30,8 +30,10 @@ Example:
 				} finally {
 					bar.end();
 				}
-				const {events, skipped, longestLockMs} = result;
-				if (context.json) context.printJson({rebuilt: true, events, skipped, longest_lock_ms: Math.round(longestLockMs * 10) / 10});
+				const {events, skipped, longestLockMs, longestLockByStepMs} = result;
+				const ms = (value: number) => Math.round(value * 10) / 10;
+				const bySteps = Object.fromEntries(Object.entries(longestLockByStepMs).map(([step, value]) => [step, ms(value)]));
+				if (context.json) context.printJson({rebuilt: true, events, skipped, longest_lock_ms: ms(longestLockMs), longest_lock_by_step_ms: bySteps});
 				else context.print(`rebuilt projections from ${events} events${skipped > 0 ? `; skipped ${skipped} bad events (see rebuild --verify)` : ''}`);
 				return 0;
 			}
