@@ -8,14 +8,13 @@ import path from 'node:path';
 import {ForumService} from '../source/service/forum-service.js';
 import {available, measureProcess, processMemoryMb, PtySession} from './proc.js';
 import {seedFast} from './seed-fast.js';
-import {median, round, timeMs} from './stats.js';
+import {median, round, timeMs, verdict} from './stats.js';
 
 type Row = [string, string, string, string];
 const CLI = path.resolve('dist/cli.js');
 const SIZE = {rows: 40, columns: 160};
 const LAUNCHES = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const verdict = (ok: boolean) => (ok ? 'ok' : 'MISS');
 
 const firstFrameDrawn = (output: string) => {
 	const tabs = output.indexOf('Needs human');

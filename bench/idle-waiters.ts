@@ -7,12 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {ForumService} from '../source/service/forum-service.js';
 import {processCpuMs} from './proc.js';
-import {median, percentile, round} from './stats.js';
+import {median, percentile, round, verdict} from './stats.js';
 
 type Row = [string, string, string, string];
 const CLI = path.resolve('dist/cli.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const verdict = (ok: boolean) => (ok ? 'ok' : 'MISS');
 // V8's memory reducer runs a few GCs in each process in the ~30 s after its start: not idle cost.
 const SETTLE_MS = Number(process.env['BENCH_SETTLE_MS'] ?? 30_000);
 /** Answers this far apart: each return measures one wake, not a queue of 200 back-to-back commits. */

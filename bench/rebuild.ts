@@ -9,12 +9,11 @@ import path from 'node:path';
 import readline from 'node:readline';
 import {ForumService} from '../source/service/forum-service.js';
 import {seedFast} from './seed-fast.js';
-import {median, percentile, round} from './stats.js';
+import {median, percentile, round, verdict} from './stats.js';
 
 type Row = [string, string, string, string];
 const CLI = path.resolve('dist/cli.js');
 const RUNS = 3;
-const verdict = (ok: boolean) => (ok ? 'ok' : 'MISS');
 
 export async function run(dir: string): Promise<{results: unknown; rows: Row[]}> {
 	const file = path.join(dir, 'rebuild.db');

@@ -10,7 +10,7 @@ import {openConnection, streamKeys, topSequence, whenReady} from '../source/tran
 import {startRelay} from '../source/transport/relay.js';
 import {available, epochMs} from './proc.js';
 import {RedisServer} from '../test/helpers/redis-server.js';
-import {median, round, spread} from './stats.js';
+import {median, round, spread, verdict} from './stats.js';
 
 type Row = [string, string, string, string];
 
@@ -19,7 +19,6 @@ const RUNS = 3;
 const OUTAGE_MS = 2000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const verdict = (ok: boolean) => (ok ? 'ok' : 'MISS');
 
 /** Commit `count` asks (one event each) in batches; returns the last sequence. */
 function commit(service: ForumService, count: number, tag: string): number {

@@ -1,4 +1,5 @@
 /** `npm run bench`: measure, print a table, write bench/results.json. */
+import {verdict} from './stats.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,6 @@ const results: Record<string, unknown> = {
 	machine: {cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`},
 };
 const rows: [string, string, string, string][] = [];
-const verdict = (ok: boolean) => (ok ? 'ok' : 'MISS');
 
 try {
 	if (wanted('cli')) {

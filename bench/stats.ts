@@ -30,3 +30,6 @@ export async function timeMsAsync(fn: () => Promise<unknown>): Promise<number> {
 	await fn();
 	return Number(process.hrtime.bigint() - start) / 1e6;
 }
+
+/** A bench row's last column: whether the figure meets its target. */
+export const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISS');
