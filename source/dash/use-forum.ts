@@ -149,9 +149,9 @@ export function useForum({client, viewer, initial}: UseForumOptions): ForumFeed 
 				if (!live || events.length === 0) return;
 				for (const event of events) pending.add(event.thread_id);
 				sequence = Math.max(sequence, events.at(-1)!.sequence);
-				// One frame after a quiet spell; during a burst at most every BURST_GAP_MS, so 10k-thread
-				// queue rebuilds never crowd out the keys.
-				timer ??= setTimeout(flush, Math.max(16, flushedAt + BURST_GAP_MS - Date.now()));
+				// At once after a quiet spell (events of one commit arrive together); during a burst at
+				// most every BURST_GAP_MS, so 10k-thread queue rebuilds never crowd out the keys.
+				timer ??= setTimeout(flush, Math.max(0, flushedAt + BURST_GAP_MS - Date.now()));
 			},
 			{after: initial.sequence},
 		);
