@@ -46,7 +46,7 @@ export async function runImport(context: Context): Promise<number> {
 			const bar = progressBar('import');
 			let summary: ImportSummary;
 			try {
-				summary = service.importOriginal(source, {batchSize, onBatch: (progress) => bar.update(progress.read, Math.max(progress.read, progress.last))});
+				summary = await service.importOriginal(source, {batchSize, onBatch: (progress) => bar.update(progress.read, Math.max(progress.read, progress.last))});
 			} finally {
 				bar.end();
 			}

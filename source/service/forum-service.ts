@@ -17,9 +17,9 @@ import {defaultPolicy, type Policy} from '../policy/policy.js';
 import {checkAgentPane} from '../forum/validate.js';
 import {ForumStore, type Assignment, type EventFilter, type Post, type ThreadFilter, type Transition, type WarningListener} from '../store/store.js';
 import {rebuildProjections, verifyProjections, type ProgressListener, type RebuildOptions} from '../store/rebuild.js';
-import {backupDatabase, type BackupResult} from '../store/backup.js';
+import type {BackupResult} from '../store/backup.js';
 import type {OriginalDatabase} from '../store/original.js';
-import {importOriginal, type ImportOptions, type ImportSummary} from './import.js';
+import type {ImportOptions, ImportSummary} from './import.js';
 import type {SignedCommandRecord} from '../store/meta.js';
 import type {ProjectionSnapshot} from '../store/snapshot.js';
 import {checkIdentity, describeChange, headerMark, identityOf, setAsideStaleWal, type FileIdentity} from './file-identity.js';
@@ -317,13 +317,18 @@ export class ForumService {
 		});
 	}
 
-	/** Import the Go original's events (service/import.ts), through the store's import path. */
-	importOriginal(source: string | OriginalDatabase, options: ImportOptions = {}): ImportSummary {
+	/**
+	 * Import the Go original's events (service/import.ts), through the store's import path.
+	 * Loaded on use: an agent's `ask` never pays for the importer or the backup code.
+	 */
+	async importOriginal(source: string | OriginalDatabase, options: ImportOptions = {}): Promise<ImportSummary> {
+		const {importOriginal} = await import('./import.js');
 		return importOriginal(this.#store, source, options);
 	}
 
-	/** A consistent copy of the database at `target` (store/backup.ts). */
-	backup(target: string, options: {force?: boolean} = {}): Promise<BackupResult> {
+	/** A consistent copy of the database at `target` (store/backup.ts), loaded on use. */
+	async backup(target: string, options: {force?: boolean} = {}): Promise<BackupResult> {
+		const {backupDatabase} = await import('../store/backup.js');
 		return backupDatabase(this.#store, target, options);
 	}
 

@@ -93,9 +93,9 @@ describe('importing an original database', () => {
 		cleanup();
 	});
 
-	it('keeps up with an original that goes on writing between batches, and a re-run adds nothing', () => {
+	it('keeps up with an original that goes on writing between batches, and a re-run adds nothing', async () => {
 		let written = 0;
-		const summary = service.importOriginal(original, {
+		const summary = await service.importOriginal(original, {
 			batchSize: 3,
 			onBatch: () => {
 				if (written < 4) originalPost(original, {eventId: `e-late-${++written}`, threadId: 'thr-ops7', body: `late ${written}`, at: '2026-02-08T20:00:00-08:00'});
@@ -105,24 +105,24 @@ describe('importing an original database', () => {
 		expect(summary.read).toBe(18);
 		expect(service.getThread('thr-ops7')!.posts.map((p) => p.body).slice(-4)).toEqual(['late 1', 'late 2', 'late 3', 'late 4']);
 		expect(service.checkpoint(importCheckpointName(original))).toBe(18);
-		const again = service.importOriginal(original);
+		const again = await service.importOriginal(original);
 		expect(again).toMatchObject({read: 0, imported: 0});
 		expect(service.verify().differences).toEqual([]);
 	});
 
-	it('without its checkpoint (or from a copy of the file), event ids still keep a re-import from adding anything', () => {
-		service.importOriginal(original);
+	it('without its checkpoint (or from a copy of the file), event ids still keep a re-import from adding anything', async () => {
+		await service.importOriginal(original);
 		const events = service.lastSequence();
 		withRawDb(service.file, (db) => db.prepare(`DELETE FROM forum_checkpoints`).run());
-		const again = service.importOriginal(original);
+		const again = await service.importOriginal(original);
 		expect(again.read).toBe(14);
 		expect(again.imported).toBe(0);
 		expect(service.lastSequence()).toBe(events);
 	});
 
-	it('a thread id this forum already uses is left alone, with every original event on it', () => {
+	it('a thread id this forum already uses is left alone, with every original event on it', async () => {
 		service.dispatch({type: 'ask', threadId: 'thr-ops7', ticket: 'MINE-1', agentName: 'me', title: 'mine', body: 'mine', priority: 'low', actor: {type: 'agent', name: 'me'}});
-		const summary = service.importOriginal(original);
+		const summary = await service.importOriginal(original);
 		// All nine of its events (the docs-sync request too).
 		expect(summary.skipped['thread_id_taken']).toBe(9);
 		const mine = service.getThread('thr-ops7')!;
@@ -131,7 +131,7 @@ describe('importing an original database', () => {
 		expect(service.getThread('thr-api31')!.thread.state).toBe('closed');
 	});
 
-	it('holds the write lock for a short time per batch on a large original', () => {
+	it('holds the write lock for a short time per batch on a large original', async () => {
 		const db = new Database(original);
 		const insert = db.prepare(
 			`INSERT INTO forum_events (event_id, event_type, event_version, occurred_at, thread_id, run_id, ticket, agent_name, actor_type, actor_name, correlation_id, causation_id, payload_json)
@@ -141,7 +141,7 @@ describe('importing an original database', () => {
 			for (let i = 0; i < 20_000; i++) insert.run(`e-bulk-${i}`, `c-bulk-${i}`, `c-bulk-${i}`, JSON.stringify({body: `post ${i}`}));
 		})();
 		db.close();
-		const summary = service.importOriginal(original);
+		const summary = await service.importOriginal(original);
 		console.info(`imported ${summary.imported} events in ${summary.batches} batches, ${Math.round(summary.ms)} ms; longest write transaction ${summary.longestBatchMs.toFixed(1)} ms`);
 		expect(summary.imported).toBe(14 + 20_000);
 		// Well under agents' 5 s busy timeout.
