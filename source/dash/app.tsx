@@ -6,7 +6,7 @@ import {render, useApp, useInput, type Instance, type Key, type RenderOptions} f
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {Actor, Thread} from '../forum/types.js';
 import type {ForumClient} from '../service/client.js';
-import type {ThreadDetail} from '../service/forum-service.js';
+import type {CommandInput, ThreadDetail} from '../service/forum-service.js';
 import {newCommandId} from '../service/ids.js';
 import {safeText} from '../text/safe-text.js';
 import {jumpToPane} from '../tmux/pane.js';
@@ -215,6 +215,21 @@ export function DashApp(props: DashAppProps) {
 	};
 
 	/** Dispatch patiently under a held lock (the frame keeps drawing); the outcome goes back to the state machine. */
+	/** One dispatch, patient under a held lock (the frame shows the wait): single writes and bulk ones alike. */
+	const sendPatiently = async (command: CommandInput, what: string, signal: AbortSignal): Promise<WriteOutcome> => {
+		let waited = false;
+		const outcome = await dispatchPatiently(client, {...command, commandId: command.commandId ?? newCommandId()}, {
+			retryMs: props.lockRetryMs ?? 250,
+			limitMs: props.lockWaitMs ?? 30_000,
+			signal,
+			onWait: (elapsedMs) => {
+				waited = true;
+				apply.current({type: 'waiting', what, elapsedMs});
+			},
+		});
+		return outcome.kind === 'done' ? {kind: 'done', result: outcome.result, waited} : outcome.kind === 'locked' ? outcome : {kind: 'failed', message: describeError(outcome.error)};
+	};
+
 	const write = async ({command, spec, order}: Extract<Effect, {type: 'write'}>) => {
 		let input = command;
 		if (spec.onCurrentVersion && 'threadId' in input && input.threadId) {
@@ -232,25 +247,10 @@ export function DashApp(props: DashAppProps) {
 		const controller = new AbortController();
 		waiting.current = controller;
 		const what = writeName(input, 'threadId' in input && input.threadId ? feed.threads.get(input.threadId) : undefined);
-		let waited = false;
-		const outcome = await dispatchPatiently(client, {...input, commandId: input.commandId ?? newCommandId()}, {
-			retryMs: props.lockRetryMs ?? 250,
-			limitMs: props.lockWaitMs ?? 30_000,
-			signal: controller.signal,
-			onWait: (elapsedMs) => {
-				waited = true;
-				apply.current({type: 'waiting', what, elapsedMs});
-			},
-		});
+		const outcome = await sendPatiently(input, what, controller.signal);
 		if (waiting.current === controller) waiting.current = undefined;
 		if (outcome.kind === 'done' && outcome.result.ok) await feed.refresh([outcome.result.threadId]);
-		apply.current({
-			type: 'written',
-			command: input,
-			spec,
-			order,
-			outcome: outcome.kind === 'done' ? {kind: 'done', result: outcome.result, waited} : outcome.kind === 'locked' ? outcome : {kind: 'failed', message: describeError(outcome.error)},
-		});
+		apply.current({type: 'written', command: input, spec, order, outcome});
 	};
 
 	/**
@@ -270,23 +270,12 @@ export function DashApp(props: DashAppProps) {
 				results.push({threadId, outcome: stopped});
 				continue;
 			}
-			const what = writeName(command, feed.threads.get(threadId));
-			let waited = false;
-			const outcome = await dispatchPatiently(client, {...command, commandId: command.commandId ?? newCommandId()}, {
-				retryMs: props.lockRetryMs ?? 250,
-				limitMs: props.lockWaitMs ?? 30_000,
-				signal: controller.signal,
-				onWait: (elapsedMs) => {
-					waited = true;
-					apply.current({type: 'waiting', what, elapsedMs});
-				},
-			});
-			const mapped: WriteOutcome = outcome.kind === 'done' ? {kind: 'done', result: outcome.result, waited} : outcome.kind === 'locked' ? outcome : {kind: 'failed', message: describeError(outcome.error)};
+			const mapped = await sendPatiently(command, writeName(command, feed.threads.get(threadId)), controller.signal);
 			results.push({threadId, outcome: mapped});
 			if (mapped.kind !== 'done') stopped = mapped;
 			// A turn of the event loop between writes: input and the frame are never starved.
 			await new Promise((resolve) => setImmediate(resolve));
-			if (waited || Date.now() - reported >= 100) {
+			if ((mapped.kind === 'done' && mapped.waited) || Date.now() - reported >= 100) {
 				reported = Date.now();
 				apply.current({type: 'bulkProgress', done: index + 1});
 			}
