@@ -14,7 +14,7 @@ import {decisionContextOf} from './agent-pane.js';
 import {agentPaneRows, buildFrame, detailMax, frameText, layout, queueRows, type FrameInput} from './frame.js';
 import {KEYMAP, keyName, type KeyBinding} from './keymap.js';
 import {describeError, dispatchPatiently} from './patient-dispatch.js';
-import {buildQueue, SECTIONS, type OrderId, type Queue, type SectionId} from './queue-model.js';
+import {buildQueue, SECTIONS, tabCount, type OrderId, type Queue, type SectionId} from './queue-model.js';
 import type {Snapshot} from './snapshot.js';
 import {cursorOf, filterOf, initialState, modeOf, update, writeName, type BulkResult, type DashState, type Effect, type Input, type World, type WriteOutcome} from './state.js';
 import {useBell} from './use-bell.js';
@@ -390,17 +390,12 @@ export function renderDash(props: DashAppProps, options: RenderOptions): Instanc
 	return render(<DashApp {...props} />, options);
 }
 
-/**
- * Each tab counts its own section under that section's own filter (not the one in view). An
- * unfiltered Closed counts them all (the stats projection), not only the pages loaded.
- */
+/** Each tab counts its own section under that section's own filter, not the filter in view. */
 function tabCounts(state: DashState, queueFor: (filter: string, order: OrderId) => Queue): Record<SectionId, number> {
 	return Object.fromEntries(
 		SECTIONS.map(({id}) => {
 			const filter = state.filters[id] ?? '';
-			const queue = queueFor(filter, state.order);
-			const shown = queue.sections[id].length;
-			return [id, id === 'closed' && filter === '' ? Math.max(queue.stateCounts.closed, shown) : shown];
+			return [id, tabCount(queueFor(filter, state.order), id, filter)];
 		}),
 	) as Record<SectionId, number>;
 }

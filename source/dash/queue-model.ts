@@ -218,3 +218,12 @@ export function nextNeedingHuman(before: readonly string[], actedId: string, aft
 	if (present.has(actedId)) return actedId;
 	return after[Math.min(Math.max(index, 0), after.length - 1)]?.thread.id;
 }
+
+/**
+ * What a section's tab counts: its rows under `filter` (that section's own). An unfiltered Closed
+ * counts every closed thread (the stats projection), not only the pages loaded.
+ */
+export function tabCount(queue: Queue, id: SectionId, filter: string): number {
+	const shown = queue.sections[id].length;
+	return id === 'closed' && filter === '' ? Math.max(queue.stateCounts.closed, shown) : shown;
+}

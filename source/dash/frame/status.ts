@@ -1,7 +1,7 @@
 /** The status pane: the header and tabs above, the status line below. */
 import {safeLine} from '../../text/safe-text.js';
 import {keyOf} from '../keymap.js';
-import {orderLabel, SECTIONS} from '../queue-model.js';
+import {orderLabel, SECTIONS, tabCount} from '../queue-model.js';
 import type {Notice} from '../state.js';
 import {textWidth} from '../text-fit.js';
 import type {FrameInput} from '../frame.js';
@@ -44,10 +44,7 @@ export function tabs(input: FrameInput): Line {
 	const build = (padded: boolean): Line => {
 		const line: Line = [{text: ' '}];
 		SECTIONS.forEach((section, index) => {
-			// Closed holds a page of the history: unfiltered, its tab counts them all (stats projection).
-			const count =
-				input.tabCounts?.[section.id] ??
-				(section.id === 'closed' && input.filter === '' ? Math.max(input.queue.stateCounts.closed, input.queue.sections.closed.length) : input.queue.sections[section.id].length);
+			const count = input.tabCounts?.[section.id] ?? tabCount(input.queue, section.id, input.filter);
 			const label = `${index + 1} ${section.label} ${count}`;
 			if (index === input.sectionIndex) line.push({text: `[${label}]`, style: 'activeTab'});
 			else line.push({text: padded ? ` ${label} ` : label, style: 'tab'});
